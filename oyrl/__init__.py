@@ -1,0 +1,1 @@
+"""oyrl (package init under construction)."""

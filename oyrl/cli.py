@@ -1,0 +1,200 @@
+"""The ``oyrl`` command: list environments, simulate baselines, play as the assistant, check packs.
+
+Errors in user input print one line to stderr and exit with status 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import gymnasium as gym
+
+from oyrl.errors import OyrlError
+
+EXIT_USAGE = 2
+
+
+def _make_env(env_id: str, reward: str | None) -> gym.Env:
+    import oyrl  # noqa: F401 - registers the ids
+    from oyrl.env.registration import DESCRIPTIONS
+
+    if env_id not in gym.registry:
+        known = ", ".join(DESCRIPTIONS)
+        raise OyrlError(f"--env: unknown environment id {env_id!r} (registered oyrl ids: {known})")
+    kwargs = {"reward": reward} if reward else {}
+    return gym.make(env_id, **kwargs)
+
+
+def cmd_envs(args: argparse.Namespace) -> int:
+    import oyrl  # noqa: F401
+    from oyrl.env.registration import DESCRIPTIONS
+
+    if args.json:
+        print(json.dumps(DESCRIPTIONS, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "description", title="oyrl environments")
+    for env_id, text in DESCRIPTIONS.items():
+        table.add_row(env_id, text)
+    Console().print(table)
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from oyrl.metrics import summarize
+    from oyrl.policies.baselines import baseline_names, get_baseline
+    from oyrl.simulate import run_episodes
+
+    if args.episodes < 1:
+        raise OyrlError(f"--episodes: expected a positive number of episodes, got {args.episodes}")
+    names = baseline_names() if args.policy == "all" else [p.strip() for p in args.policy.split(",") if p.strip()]
+    policies = [get_baseline(n) for n in names]
+    env = _make_env(args.env, args.reward)
+    results = {p.name: summarize(run_episodes(env, p, args.episodes, args.seed)) for p in policies}
+    if args.json:
+        print(json.dumps(results[names[0]] if len(names) == 1 else results, indent=2))
+        return 0
+    _print_outcome_table(args.env, args.episodes, args.seed, results)
+    return 0
+
+
+def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[str, dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from oyrl.types import UserType
+
+    columns = [
+        ("benign", "task_success_rate", "benign\nsuccess"),
+        ("benign", "over_refusal_exit_rate", "benign\nover-refusal"),
+        ("sensitive", "safe_resolution_rate", "vulnerable\nsafe res."),
+        ("sensitive", "unsafe_exit_rate", "vulnerable\nunsafe exit"),
+        ("sensitive", "harm_rate", "vulnerable\nharm"),
+        ("malicious", "attack_repelled_rate", "attacker\nrepelled"),
+        ("malicious", "harm_rate", "attacker\nharm"),
+    ]
+    table = Table(title=f"{env_id}: {episodes} episodes per policy, seeds {seed}..{seed + episodes - 1}")
+    table.add_column("policy")
+    table.add_column("constructive\nscore", justify="right")
+    for _, _, label in columns:
+        table.add_column(label, justify="right")
+    table.add_column("mean\nturns", justify="right")
+    for name, res in results.items():
+        by_type = res["by_user_type"]
+        cells = [f"{res['constructive_score']:+.3f}"]
+        for user_type, key, _ in columns:
+            block = by_type.get(UserType(user_type).value)
+            cells.append(f"{block[key]:.1%}" if block else "-")
+        cells.append(f"{res['overall']['mean_turns']:.2f}")
+        table.add_row(name, *cells)
+    Console().print(table)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from oyrl.env.dialogue import DialogueEnv
+
+    env = _make_env(args.env, args.reward)
+    if not isinstance(env.unwrapped, DialogueEnv):
+        raise OyrlError(f"--env: play needs a text environment (oyrl/<Name>-v0), got {args.env!r}")
+    obs, info = env.reset(seed=args.seed)
+    print(f"{args.env} (seed {args.seed}). You are the assistant; type your reply, /quit to stop.\n")
+    print(f"User: {env.unwrapped.opening}")
+    done = False
+    while not done:
+        try:
+            reply = input("Assistant> ")
+        except EOFError:
+            print()
+            break
+        if reply.strip() == "/quit":
+            break
+        obs, reward, terminated, truncated, info = env.step(reply)
+        f = info["features"]
+        print(
+            f"  [judge: refusal={f.refusal_kind.value} empathy={f.empathy:.2f} resources={f.resources:.2f} "
+            f"harmful={f.harmful:.2f} informative={f.informative:.2f} | act={info['user_act'].value} "
+            f"reward={reward:+.2f}]"
+        )
+        if info["user_text"]:
+            print(f"User: {info['user_text']}")
+        done = terminated or truncated
+    from oyrl.env.base import format_state
+
+    hidden = {k: info[k] for k in ("user_type", "persona_id", "risk_category")}
+    hidden["user_type"] = hidden["user_type"].value
+    print(f"\nOutcome: {info['outcome'].value if 'outcome' in info else 'not finished'}")
+    print("Hidden user: " + format_state({**hidden, **info["user_state"]}))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from oyrl.scenarios import MIN_TEMPLATES_BUILTIN, load_pack
+
+    for path in args.packs:
+        pack = load_pack(path)
+        counts: dict[str, int] = {}
+        for p in pack.personas:
+            counts[p.spec.type.value] = counts.get(p.spec.type.value, 0) + 1
+        thin = [
+            f"{p.spec.id}.{act.value} ({len(bank)})"
+            for p in pack.personas
+            for act, bank in p.banks.items()
+            if len(bank) < MIN_TEMPLATES_BUILTIN
+        ]
+        mix = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+        print(f"{path}: ok: pack {pack.name}, {len(pack.personas)} personas ({mix}), max {pack.max_turns} turns")
+        if thin:
+            print(f"  note: acts with fewer than {MIN_TEMPLATES_BUILTIN} templates (users will repeat themselves): " + ", ".join(thin[:10]) + (" ..." if len(thin) > 10 else ""))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``oyrl`` command."""
+    parser = argparse.ArgumentParser(prog="oyrl", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("envs", help="list registered environments")
+    p.add_argument("--json", action="store_true", help="print id -> description as JSON")
+    p.set_defaults(func=cmd_envs)
+
+    p = sub.add_parser("simulate", help="run baseline policies and print outcome rates per user type")
+    p.add_argument("--env", default="oyrl/Mixed-v0", help="environment id (default: oyrl/Mixed-v0)")
+    p.add_argument("--policy", default="all", help="baseline name, comma-separated names, or 'all'")
+    p.add_argument("--episodes", type=int, default=500, help="episodes per policy (default: 500)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the first episode (default: 0)")
+    p.add_argument("--reward", default=None, help="reward design name or YAML (default: constructive)")
+    p.add_argument("--json", action="store_true", help="print the rates as JSON")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("play", help="be the assistant: type replies and watch a simulated user react")
+    p.add_argument("--env", default="oyrl/Mixed-v0", help="text environment id (default: oyrl/Mixed-v0)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--reward", default=None, help="reward design name or YAML")
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("check", help="validate scenario packs")
+    p.add_argument("packs", nargs="+", help="pack YAML files")
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``oyrl`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except OyrlError as exc:
+        print(f"oyrl {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

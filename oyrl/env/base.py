@@ -1,0 +1,187 @@
+"""The conversation loop shared by DialogueEnv (text actions) and StrategyEnv (strategy actions).
+
+One step: the subclass turns its action into ResponseFeatures (a judge reading text, or a strategy
+profile), the simulated user reacts, and the reward design scores the step. Ground truth about the
+user (type, persona, latent state) goes to ``info`` only, for analysis and for rewards.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import gymnasium as gym
+
+from oyrl.errors import ConfigError
+from oyrl.resources import builtin_pack_path
+from oyrl.rewards.design import RewardDesign, get_design
+from oyrl.rewards.terms import StepContext
+from oyrl.scenarios import CompiledPersona, ScenarioPack, load_pack
+from oyrl.types import Outcome, ResponseFeatures, UserType
+from oyrl.users.base import Reaction
+from oyrl.users.scripted import ScriptedUser
+
+ObsT = TypeVar("ObsT")
+ActT = TypeVar("ActT")
+
+
+@lru_cache(maxsize=64)
+def _cached_pack(path: str, mtime: float) -> ScenarioPack:
+    return load_pack(path)
+
+
+def resolve_pack(pack: str | Path | ScenarioPack) -> ScenarioPack:
+    """A pack from an object, a YAML path or a built-in name (loaded once per file version)."""
+    if isinstance(pack, ScenarioPack):
+        return pack
+    path = Path(pack)
+    if not path.is_file():
+        path = builtin_pack_path(str(pack))
+    return _cached_pack(str(path.resolve()), path.stat().st_mtime)
+
+
+def format_state(state: dict[str, Any]) -> str:
+    """``key=value`` pairs of a hidden state, floats to two decimals (for humans)."""
+    return ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in state.items())
+
+
+class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
+    """Base class: a conversation with one simulated user per episode.
+
+    Args:
+        pack: scenario pack (built-in name such as ``"mixed"``, YAML path, or loaded pack).
+        reward: reward design (built-in name, YAML path, or ``RewardDesign``).
+        max_turns: assistant turns before truncation; defaults to the pack's ``episode.max_turns``.
+        personas: restrict sampling to these persona ids (e.g. one user type, held-out studies).
+
+    ``reset(options={"persona": id})`` forces the persona of one episode (GRPO groups, evaluation).
+    """
+
+    metadata = {"render_modes": ["ansi"]}
+
+    def __init__(
+        self,
+        pack: str | Path | ScenarioPack = "mixed",
+        reward: str | Path | RewardDesign = "constructive",
+        max_turns: int | None = None,
+        personas: list[str] | None = None,
+        render_mode: str | None = None,
+    ):
+        self.pack = resolve_pack(pack)
+        self.design = get_design(reward)
+        if max_turns is not None and (not isinstance(max_turns, int) or max_turns < 1):
+            raise ConfigError(f"max_turns: expected a positive integer, got {max_turns!r}")
+        self.max_turns = max_turns or self.pack.max_turns
+        chosen = self.pack.personas, self.pack.weights
+        if personas is not None:
+            known = {p.spec.id: (p, w) for p, w in zip(*chosen)}
+            missing = [pid for pid in personas if pid not in known]
+            if missing or not personas:
+                raise ConfigError(f"personas: unknown persona id {missing[0] if missing else None!r} in pack {self.pack.name}")
+            total = sum(known[pid][1] for pid in personas)
+            chosen = tuple(known[pid][0] for pid in personas), tuple(known[pid][1] / total for pid in personas)
+        self._personas: tuple[CompiledPersona, ...] = chosen[0]
+        self._cum_weights = tuple(sum(chosen[1][: i + 1]) for i in range(len(chosen[1])))
+        self._by_id = {p.spec.id: p for p in self._personas}
+        if render_mode not in (None, "ansi"):
+            raise ConfigError(f"render_mode: expected None or 'ansi', got {render_mode!r}")
+        self.render_mode = render_mode
+        self.user: ScriptedUser | None = None
+        self.turn = 0
+        self._done = True
+        self._max_harmful = 0.0
+        self._persona_info: dict[str, Any] = {}
+
+    # ---- subclass hooks ------------------------------------------------------------------------
+    def _features(self, action: ActT) -> tuple[ResponseFeatures, str]:
+        """Judge the action: its features and the assistant text to record."""
+        raise NotImplementedError
+
+    def _observe(self, reaction: Reaction | None) -> ObsT:
+        raise NotImplementedError
+
+    def _start(self, opening: str) -> None:
+        """Reset subclass state for a new conversation that opens with ``opening``."""
+
+    def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:
+        """Append one exchange to subclass state and fill subclass-specific info."""
+
+    # ---- Gymnasium API ------------------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[ObsT, dict]:
+        super().reset(seed=seed)
+        persona_id = (options or {}).get("persona")
+        if persona_id is not None:
+            if persona_id not in self._by_id:
+                raise ConfigError(f"options.persona: unknown persona id {persona_id!r} in pack {self.pack.name}")
+            persona = self._by_id[persona_id]
+        else:
+            u = self.np_random.random()
+            persona = next((p for p, c in zip(self._personas, self._cum_weights) if u < c), self._personas[-1])
+        self.user = ScriptedUser(persona)
+        opening = self.user.start(self.np_random)
+        self.opening = opening
+        self.turn = 0
+        self._done = False
+        self._max_harmful = 0.0
+        self._start(opening)
+        self._persona_info = {
+            "user_type": self.user.user_type,
+            "persona_id": persona.spec.id,
+            "risk_category": persona.spec.risk_category,
+            "attack_level": self.user.level if self.user.user_type is UserType.MALICIOUS else 0,
+        }
+        info = {**self._persona_info, "user_state": self.user.hidden_state()}
+        return self._observe(None), info
+
+    def step(self, action: ActT) -> tuple[ObsT, float, bool, bool, dict]:
+        if self._done or self.user is None:
+            raise RuntimeError("step() called on a finished episode: call reset() first")
+        features, reply = self._features(action)
+        user = self.user
+        trust, distress, frustration = user.trust, user.distress, user.frustration
+        reaction = user.react(features, self.np_random)
+        self.turn += 1
+        terminated = reaction.act.terminal
+        truncated = not terminated and self.turn >= self.max_turns
+        outcome = reaction.outcome if terminated else (Outcome.UNRESOLVED if truncated else None)
+        ctx = StepContext(
+            features,
+            reaction.act,
+            outcome,
+            user.user_type,
+            user.trust - trust,
+            user.distress - distress,
+            user.frustration - frustration,
+            self.turn - 1,
+        )
+        reward, terms = self.design(ctx)
+        if features.harmful > self._max_harmful:
+            self._max_harmful = features.harmful
+        info = {
+            **self._persona_info,
+            "user_state": user.hidden_state(),
+            "features": features,
+            "user_act": reaction.act,
+            "reward_terms": terms,
+            "turn": self.turn,
+            "harm_delivered": self._max_harmful,
+        }
+        self._record(reply, reaction.text, info)
+        if outcome is not None:
+            self._done = True
+            info["outcome"] = outcome
+        return self._observe(reaction), reward, terminated, truncated, info
+
+    def render(self) -> str | None:
+        """``ansi``: the transcript so far with the user's hidden state (for humans)."""
+        if self.render_mode != "ansi" or self.user is None:
+            return None
+        state = format_state({"user_type": self.user.user_type.value, "persona_id": self.user.spec.id, **self.user.hidden_state()})
+        return f"{self.transcript()}\n[hidden: {state}]"
+
+    def transcript(self) -> str:
+        """The conversation so far as text."""
+        raise NotImplementedError
+
+    # ---- helpers ------------------------------------------------------------------------------

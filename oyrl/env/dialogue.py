@@ -1,0 +1,133 @@
+"""DialogueEnv: the assistant's action is the text of its reply (for LLM policies)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from gymnasium import spaces
+
+from oyrl.env.base import ConversationEnv
+from oyrl.judges.base import ResponseJudge
+from oyrl.judges.lexical import LexicalJudge
+from oyrl.types import Message, ResponseFeatures
+from oyrl.users.base import Reaction
+
+#: Reasoning a model shows in ``<think>`` tags is stripped before the judge and the user see the
+#: reply (DESIGN.md data flow); an unclosed tag hides the rest of the reply.
+_THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
+_CONTROL = {c: None for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if c != 0x0A}
+_CONTROL[0x09] = " "
+_CONTROL[0x0D] = "\n"
+REPLACEMENT = "\ufffd"
+ROLE_PREFIX = {"user": "User: ", "assistant": "Assistant: "}
+
+
+@lru_cache(maxsize=1)
+def transcript_charset() -> frozenset[str]:
+    """Characters a transcript may hold: printable BMP characters, emoji, and newline.
+
+    Anything else in a reply (control characters, unassigned or private-use code points, format
+    characters such as zero-width spaces) is replaced by U+FFFD, so observations always lie in the
+    observation space.
+    """
+    chars = {chr(i) for i in range(0x20, 0x10000) if chr(i).isprintable()}
+    chars.update(chr(i) for i in range(0x1F300, 0x1FB00) if chr(i).isprintable())
+    chars.add("\n")
+    return frozenset(chars)
+
+
+class TranscriptSpace(spaces.Text):
+    """``spaces.Text`` over ``transcript_charset()`` with a short repr (the charset is ~60k chars)."""
+
+    def __init__(self, max_length: int, min_length: int = 0):
+        super().__init__(max_length, min_length=min_length, charset=transcript_charset())
+
+    def __repr__(self) -> str:
+        return f"TranscriptSpace({self.min_length}, {self.max_length})"
+
+
+def sanitize(text: str, max_chars: int) -> tuple[str, bool]:
+    """Clip ``text`` to ``max_chars`` and map characters outside the charset; returns (text, clipped)."""
+    clipped = len(text) > max_chars
+    text = text[:max_chars].translate(_CONTROL)
+    if not text.isascii():
+        charset = transcript_charset()
+        text = "".join(c if c in charset else REPLACEMENT for c in text)
+    return text, clipped
+
+
+class DialogueEnv(ConversationEnv[str, str]):
+    """A conversation where each action is the assistant's reply text.
+
+    Observation: the transcript so far (``str``), one message per block starting ``User: `` or
+    ``Assistant: `` at the start of a line; continuation lines of a message are indented by two
+    spaces, so text inside a reply can never pose as a new turn (a reply saying "User: ..." stays
+    part of the assistant's message). ``info["messages"]`` holds the same conversation as chat
+    messages (``[{"role", "content"}]``) for chat templates.
+
+    Action: the reply (``str``; anything else raises TypeError). Replies longer than
+    ``max_reply_chars`` are cut (``info["reply_truncated"]``); ``<think>...</think>`` reasoning is
+    removed (``info["reasoning_chars"]``) before the judge and the user see the reply.
+
+    Args:
+        judge: reads ResponseFeatures from replies; default ``LexicalJudge()``.
+        max_reply_chars: longest reply kept, in characters.
+        Others: see ``ConversationEnv``.
+    """
+
+    def __init__(self, *args: Any, judge: ResponseJudge | None = None, max_reply_chars: int = 4000, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.judge = judge if judge is not None else LexicalJudge()
+        self.max_reply_chars = max_reply_chars
+        # Each message grows at most 3x when its newlines are indented, plus its role prefix.
+        per_message = 3 * max_reply_chars + len("\nAssistant: ")
+        self.observation_space = TranscriptSpace((2 * self.max_turns + 1) * per_message)
+        self.action_space = TranscriptSpace(max_reply_chars)
+        self._messages: list[Message] = []
+        self._clipped = False
+        self._reasoning_chars = 0
+
+    def _start(self, opening: str) -> None:
+        self._messages = [Message("user", sanitize(opening, self.max_reply_chars)[0])]
+
+    def _features(self, action: str) -> tuple[ResponseFeatures, str]:
+        if not isinstance(action, str):
+            raise TypeError(f"DialogueEnv action must be a str (the assistant's reply), got {type(action).__name__}")
+        visible = _THINK.sub("", action) if "<" in action else action
+        self._reasoning_chars = len(action) - len(visible)
+        reply, self._clipped = sanitize(visible.strip(), self.max_reply_chars)
+        context = [m.as_dict() for m in self._messages]
+        return self.judge.assess(context, reply), reply
+
+    def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:
+        self._messages.append(Message("assistant", reply))
+        if user_text:
+            self._messages.append(Message("user", sanitize(user_text, self.max_reply_chars)[0]))
+        info["user_text"] = user_text
+        info["reply_truncated"] = self._clipped
+        info["reasoning_chars"] = self._reasoning_chars
+
+    def _observe(self, reaction: Reaction | None) -> str:
+        return self.transcript()
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict]:
+        obs, info = super().reset(seed=seed, options=options)
+        info["messages"] = self.messages
+        return obs, info
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict]:
+        obs, reward, terminated, truncated, info = super().step(action)
+        info["messages"] = self.messages
+        return obs, reward, terminated, truncated, info
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        """The conversation as chat messages (a fresh list each call)."""
+        return [m.as_dict() for m in self._messages]
+
+    def transcript(self) -> str:
+        """The conversation as text; continuation lines are indented (see class docstring)."""
+        return "\n".join(ROLE_PREFIX[m.role] + m.content.replace("\n", "\n  ") for m in self._messages)
+

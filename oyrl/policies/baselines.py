@@ -1,0 +1,103 @@
+"""Baseline policies: each fixed strategy, uniform random, and a type-aware oracle.
+
+Baselines choose a *strategy*; the runner (``oyrl.simulate``) turns it into a StrategyEnv action
+index or, in a DialogueEnv, into text written by ``ResponseGrammar``. So one baseline runs in both
+interfaces, which is how the two are checked against each other.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from oyrl.errors import ConfigError
+from oyrl.strategies import STRATEGIES, Strategy
+from oyrl.types import UserType
+
+
+@runtime_checkable
+class StrategyPolicy(Protocol):
+    """A policy over response strategies.
+
+    ``reset`` is called at the start of each episode with a generator seeded for that episode (so
+    a policy's randomness never disturbs the environment's); ``choose`` sees the observation and
+    the env's ``info``. Only oracles may read ground truth from ``info``.
+    """
+
+    name: str
+
+    def reset(self, rng: np.random.Generator) -> None: ...
+
+    def choose(self, observation: Any, info: dict[str, Any]) -> Strategy: ...
+
+
+class FixedStrategy:
+    """Always the same strategy (``always_<strategy>``)."""
+
+    def __init__(self, strategy: Strategy):
+        self.strategy = Strategy(strategy)
+        self.name = f"always_{self.strategy.value}"
+
+    def reset(self, rng: np.random.Generator) -> None:
+        pass
+
+    def choose(self, observation: Any, info: dict[str, Any]) -> Strategy:
+        return self.strategy
+
+
+class RandomStrategy:
+    """A uniformly random strategy every turn."""
+
+    name = "random"
+
+    def __init__(self) -> None:
+        self._rng = np.random.default_rng(0)
+
+    def reset(self, rng: np.random.Generator) -> None:
+        self._rng = rng
+
+    def choose(self, observation: Any, info: dict[str, Any]) -> Strategy:
+        return STRATEGIES[int(self._rng.integers(len(STRATEGIES)))]
+
+
+class TypeOracle:
+    """Sees the hidden user type (an upper reference, not a deployable policy).
+
+    Plays the best fixed response per type under the default simulator: empathic support with
+    resources for vulnerable users, a safe substantive answer for benign ones, a refusal for
+    attackers.
+    """
+
+    name = "type_oracle"
+    BEST = {
+        UserType.SENSITIVE: Strategy.EMPATHIC_SUPPORT,
+        UserType.BENIGN: Strategy.SAFE_INFORMATION,
+        UserType.MALICIOUS: Strategy.HARD_REFUSAL,
+    }
+
+    def reset(self, rng: np.random.Generator) -> None:
+        pass
+
+    def choose(self, observation: Any, info: dict[str, Any]) -> Strategy:
+        return self.BEST[UserType(info["user_type"])]
+
+
+def baseline_names() -> list[str]:
+    """Names ``get_baseline`` accepts."""
+    return [f"always_{s.value}" for s in STRATEGIES] + ["random", "type_oracle"]
+
+
+def get_baseline(name: str) -> StrategyPolicy:
+    """A baseline policy by name (``always_<strategy>``, ``random``, ``type_oracle``)."""
+    if name.startswith("always_") and name[len("always_") :] in {s.value for s in STRATEGIES}:
+        return FixedStrategy(Strategy(name[len("always_") :]))
+    if name == "random":
+        return RandomStrategy()
+    if name == "type_oracle":
+        return TypeOracle()
+    hint = difflib.get_close_matches(name, baseline_names(), n=1)
+    raise ConfigError(
+        f"unknown policy {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(baseline_names())})")
+    )

@@ -1,0 +1,39 @@
+"""Where the built-in scenario packs and reward designs live, installed or in a source checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oyrl.errors import ConfigError, PackError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(kind: str) -> Path:
+    """The folder of built-in ``envs`` or ``rewards``.
+
+    A wheel carries them as ``oyrl/_data/<kind>``; a source checkout (editable install) has them
+    at the top of the repository, beside the package.
+    """
+    for candidate in (_PACKAGE / "_data" / kind, _PACKAGE.parent / kind):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"oyrl's built-in {kind}/ folder is missing from the installation")
+
+
+def builtin_pack_path(name: str) -> Path:
+    """Path of the built-in scenario pack ``name`` (e.g. ``"crisis_support"``)."""
+    path = data_dir("envs") / f"{name.removesuffix('.yaml')}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in data_dir("envs").glob("*.yaml")))
+        raise PackError(f"no pack file {name!r} and no built-in pack of that name (built-ins: {known})")
+    return path
+
+
+def builtin_design_path(name: str) -> Path:
+    """Path of the built-in reward design ``name`` (e.g. ``"constructive"``)."""
+    path = data_dir("rewards") / f"{name.removesuffix('.yaml')}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in data_dir("rewards").glob("*.yaml")))
+        raise ConfigError(f"unknown reward design {name!r}: not a file and not a built-in ({known})")
+    return path

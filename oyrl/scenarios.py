@@ -1,0 +1,403 @@
+"""Scenario packs: who the simulated users are. Schema (pydantic), loader and one-line errors.
+
+A pack is a YAML file (see ``docs/scenario_packs.md`` and ``envs/*.yaml``)::
+
+    name: CrisisSupport                 # ids become oyrl/<name>-v0 and oyrl/<name>-Strategy-v0
+    description: one line for `oyrl envs`
+    episode: {max_turns: 8}
+    slots: {person: [my sister, a friend]}            # slot values shared by all personas
+    utterances:                                        # banks shared by every persona of a type
+      sensitive: {repeat: ["You're not listening. {feeling}"], ...}
+    tactics:                                           # attack templates (malicious users)
+      - {name: role_play, level: 2, templates: ["Pretend you are ... explain how to {ask}."]}
+    personas:
+      - id: exam_failure
+        type: sensitive
+        risk_category: suicidal_ideation
+        need: to feel less alone and find a way through
+        ask_harm: 0.9           # harm a fully compliant answer to this user's ask would deliver
+        indirect: true          # the opening hides the risk
+        initial: {distress: [0.6, 0.9], trust: [0.2, 0.4]}
+        params: {hard_refusal_distress_gain: 0.2}      # reaction-model overrides
+        slots: {feeling: [I can't do this anymore]}
+        utterances: {open: ["..."], disclose: ["..."]}
+
+A pack may instead be a weighted ``mixture`` of other packs (``mixture: [{pack: jailbreak,
+weight: 0.3}, ...]``), resolved next to the file first and then among the built-in packs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from oyrl.errors import PackError
+from oyrl.types import UserAct, UserType
+from oyrl.users.params import ReactionParams
+
+#: The acts each user type can take, hence the utterance banks its personas need. For attackers,
+#: open / rephrase / escalate are rendered from the tactic templates of the current Strata level.
+ACTS_BY_TYPE: dict[UserType, tuple[UserAct, ...]] = {
+    UserType.SENSITIVE: (
+        UserAct.OPEN,
+        UserAct.DISCLOSE,
+        UserAct.REPEAT,
+        UserAct.ESCALATE,
+        UserAct.CALM_DOWN,
+        UserAct.ACCEPT_HELP,
+        UserAct.LEAVE_ELSEWHERE,
+        UserAct.OBTAIN,
+    ),
+    UserType.BENIGN: (
+        UserAct.OPEN,
+        UserAct.FOLLOW_UP,
+        UserAct.REPHRASE,
+        UserAct.THANK_AND_LEAVE,
+        UserAct.LEAVE_FRUSTRATED,
+    ),
+    UserType.MALICIOUS: (
+        UserAct.PUSH_BACK,
+        UserAct.BACKTRACK,
+        UserAct.FOLLOW_UP,
+        UserAct.GIVE_UP,
+        UserAct.OBTAIN,
+    ),
+}
+#: Acts whose attacker text comes from tactic templates rather than banks.
+TACTIC_ACTS = (UserAct.OPEN, UserAct.REPHRASE, UserAct.ESCALATE)
+#: Variety the built-in packs guarantee per act (templates a persona can draw from).
+MIN_TEMPLATES_BUILTIN = 8
+STRATA_LEVELS = (1, 2, 3)
+
+_FORMATTER = string.Formatter()
+
+
+def _unit_range(value: Any) -> tuple[float, float]:
+    ok = (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        and 0.0 <= value[0] <= value[1] <= 1.0
+    )
+    if not ok:
+        raise ValueError(f"expected [low, high] within [0, 1], got {_show(value)}")
+    return (float(value[0]), float(value[1]))
+
+
+UnitRange = Annotated[Any, AfterValidator(_unit_range)]
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def template_slots(template: str) -> set[str]:
+    """Slot names a template uses; raises ValueError for a malformed format string."""
+    names = set()
+    for _, name, spec, conv in _FORMATTER.parse(template):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conv:
+            raise ValueError(f"slot {{{name}}} must be a plain name like {{need}}")
+        names.add(name)
+    return names
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InitialState(_Strict):
+    """Ranges the latent state is drawn from at reset (uniformly, from ``env.np_random``)."""
+
+    distress: UnitRange = (0.5, 0.8)
+    trust: UnitRange = (0.3, 0.5)
+    frustration: UnitRange = (0.0, 0.1)
+    patience: UnitRange = (0.6, 1.0)
+
+
+class Tactic(_Strict):
+    """A jailbreak tactic at one Strata-Sword level; templates use ``{ask}`` and other slots."""
+
+    name: str = Field(min_length=1)
+    level: int = Field(ge=1, le=3)
+    templates: list[str] = Field(min_length=1)
+
+
+def _identifier(pattern: str, what: str):
+    regex = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not isinstance(value, str) or not regex.fullmatch(value):
+            raise ValueError(f"expected {what}, got {_show(value)}")
+        return value
+
+    return AfterValidator(check)
+
+
+PersonaId = Annotated[str, _identifier(r"[a-z0-9_]+", "a snake_case id (lowercase letters, digits, _)")]
+PackName = Annotated[str, _identifier(r"[A-Z][A-Za-z0-9]*", "a CamelCase name such as CrisisSupport (it becomes oyrl/<name>-v0)")]
+
+
+class Persona(_Strict):
+    """One kind of simulated user."""
+
+    id: PersonaId
+    type: UserType
+    risk_category: str = Field(min_length=1)
+    need: str = Field(min_length=1)
+    ask_harm: float = Field(ge=0.0, le=1.0)
+    weight: float = Field(default=1.0, gt=0.0)
+    indirect: bool = False
+    false_belief: bool = False
+    start_level: int = Field(default=1, ge=1, le=3)  # attackers: Strata level of the opening
+    initial: InitialState = InitialState()
+    params: dict[str, float] = {}
+    slots: dict[str, list[str]] = {}
+    utterances: dict[UserAct, list[str]] = {}
+
+    @field_validator("params")
+    @classmethod
+    def _known_params(cls, value: dict[str, float]) -> dict[str, float]:
+        names = ReactionParams.names()
+        for key in value:
+            if key not in names:
+                hint = difflib.get_close_matches(key, names, n=1)
+                raise ValueError(
+                    f"unknown reaction parameter {key!r}"
+                    + (f"; did you mean {hint[0]!r}?" if hint else "")
+                )
+        return value
+
+
+class MixtureEntry(_Strict):
+    pack: str = Field(min_length=1)
+    weight: float = Field(gt=0.0)
+
+
+class Episode(_Strict):
+    max_turns: int = Field(default=8, ge=1, le=64)
+
+
+class PackSchema(_Strict):
+    """The YAML schema of a scenario pack (validated; unknown keys are errors)."""
+
+    name: PackName
+    description: str = Field(min_length=1)
+    episode: Episode = Episode()
+    slots: dict[str, list[str]] = {}
+    utterances: dict[UserType, dict[UserAct, list[str]]] = {}
+    tactics: list[Tactic] = []
+    personas: list[Persona] = []
+    mixture: list[MixtureEntry] = []
+
+    @model_validator(mode="after")
+    def _personas_or_mixture(self) -> PackSchema:
+        if bool(self.personas) == bool(self.mixture):
+            raise ValueError("a pack needs either 'personas' or 'mixture' (exactly one of them)")
+        return self
+
+
+def _format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad mapping key; the key itself follows
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "<top level>"
+
+
+def _pydantic_message(err: dict, fields_at: list[str]) -> str:
+    if err["type"] == "extra_forbidden":
+        key = str(err["loc"][-1])
+        hint = difflib.get_close_matches(key, fields_at, n=1)
+        return f"unknown field {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+    if err["type"] == "missing":
+        return f"missing required field {str(err['loc'][-1])!r}"
+    if err["type"] == "value_error":  # our own validators already say what they got
+        return err["msg"].removeprefix("Value error, ")
+    return f"{err['msg']}, got {_show(err.get('input'))}"
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Valid field names at the parent of ``loc`` (for 'did you mean' hints)."""
+    model: Any = PackSchema
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        model = next((a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return list(getattr(model, "model_fields", {}) or [])
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPersona:
+    """A persona ready for the simulator: banks merged with the pack's shared banks."""
+
+    spec: Persona
+    params: ReactionParams
+    slots: dict[str, tuple[str, ...]]
+    banks: dict[UserAct, tuple[str, ...]]
+    tactics: dict[int, tuple[str, ...]]  # Strata level -> attack templates (malicious users)
+    tactic_names: dict[int, tuple[str, ...]]  # level -> tactic name of each template, aligned
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioPack:
+    """A loaded pack: personas with their population weights, ready for sampling."""
+
+    name: str
+    description: str
+    max_turns: int
+    personas: tuple[CompiledPersona, ...]
+    weights: tuple[float, ...]  # sum to 1
+    source: str
+
+    @property
+    def user_types(self) -> frozenset[UserType]:
+        """The user types this pack can draw."""
+        return frozenset(p.spec.type for p in self.personas)
+
+
+def _compile(schema: PackSchema, source: str) -> ScenarioPack:
+    personas = []
+    by_level: dict[int, list[tuple[str, str]]] = {lvl: [] for lvl in STRATA_LEVELS}
+    for tactic in schema.tactics:
+        by_level[tactic.level].extend((tactic.name, t) for t in tactic.templates)
+    tactics = {lvl: tuple(t for _, t in v) for lvl, v in by_level.items()}
+    tactic_names = {lvl: tuple(n for n, _ in v) for lvl, v in by_level.items()}
+    for i, p in enumerate(schema.personas):
+        shared = schema.utterances.get(p.type, {})
+        banks = {}
+        for act in ACTS_BY_TYPE[p.type]:
+            templates = tuple(p.utterances.get(act, [])) + tuple(shared.get(act, []))
+            if not templates:
+                raise PackError(
+                    f"{source}: personas[{i}].utterances.{act.value}: a {p.type.value} user needs "
+                    f"templates for act {act.value!r} (in the persona or in "
+                    f"utterances.{p.type.value}.{act.value}), got none"
+                )
+            banks[act] = templates
+        if p.type is UserType.MALICIOUS:
+            missing = [lvl for lvl in STRATA_LEVELS if not tactics[lvl]]
+            if missing:
+                raise PackError(
+                    f"{source}: tactics: malicious personas need tactics at Strata levels 1-3, "
+                    f"got none at level(s) {missing}"
+                )
+        slots = {k: tuple(v) for k, v in schema.slots.items()}
+        slots.update({k: tuple(v) for k, v in p.slots.items()})
+        slots.setdefault("need", (p.need,))
+        empty = [k for k, v in slots.items() if not v]
+        if empty:
+            raise PackError(f"{source}: personas[{i}].slots.{empty[0]}: needs at least one value, got []")
+        used = [t for bank in banks.values() for t in bank]
+        if p.type is UserType.MALICIOUS:
+            used += [t for level in tactics.values() for t in level]
+        for t in used:
+            try:
+                names = template_slots(t)
+            except ValueError as exc:
+                raise PackError(f"{source}: personas[{i}] ({p.id}): template {_show(t)}: {exc}") from None
+            unknown = names - set(slots)
+            if unknown:
+                raise PackError(
+                    f"{source}: personas[{i}] ({p.id}): template {_show(t)} uses slot "
+                    f"{{{sorted(unknown)[0]}}}, which neither the persona nor the pack defines"
+                )
+        params = ReactionParams().updated(p.params)
+        personas.append(CompiledPersona(p, params, slots, banks, tactics, tactic_names))
+    ids = [p.spec.id for p in personas]
+    dup = next((x for x in ids if ids.count(x) > 1), None)
+    if dup:
+        raise PackError(f"{source}: personas: persona ids must be unique, got {dup!r} twice")
+    total = sum(p.spec.weight for p in personas)
+    weights = tuple(p.spec.weight / total for p in personas)
+    return ScenarioPack(schema.name, schema.description, schema.episode.max_turns, tuple(personas), weights, source)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PackError(f"{path}: no such scenario pack file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"{path}: cannot be read: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PackError(f"{path}: {where}YAML syntax error: {problem}") from None
+
+
+def _resolve_pack_path(name: str, near: Path) -> Path:
+    from oyrl.resources import builtin_pack_path
+
+    for candidate in (near / name, near / f"{name}.yaml"):
+        if candidate.is_file():
+            return candidate
+    return builtin_pack_path(name)
+
+
+def load_pack(path: str | Path, _seen: tuple[Path, ...] = ()) -> ScenarioPack:
+    """Load and validate a scenario pack.
+
+    Raises:
+        PackError: with one line ``<file>: <field path>: <problem>, got <value>``.
+    """
+    path = Path(path)
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise PackError(f"{path}: <top level>: expected a mapping of pack fields, got {_show(raw)}")
+    try:
+        schema = PackSchema.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = _format_loc(err["loc"])
+        raise PackError(f"{path}: {loc}: {_pydantic_message(err, _fields_at(err['loc']))}") from None
+    if not schema.mixture:
+        return _compile(schema, str(path))
+    personas, weights, sub_turns = [], [], []
+    total = sum(m.weight for m in schema.mixture)
+    for i, entry in enumerate(schema.mixture):
+        try:
+            sub_path = _resolve_pack_path(entry.pack, path.parent)
+        except PackError as exc:
+            raise PackError(f"{path}: mixture[{i}].pack: {exc}") from None
+        if sub_path.resolve() in _seen or sub_path.resolve() == path.resolve():
+            raise PackError(f"{path}: mixture[{i}].pack: packs include each other in a cycle, got {entry.pack!r}")
+        sub = load_pack(sub_path, (*_seen, path.resolve()))
+        sub_turns.append(sub.max_turns)
+        personas.extend(sub.personas)
+        weights.extend(w * entry.weight / total for w in sub.weights)
+    ids = [p.spec.id for p in personas]
+    dup = next((x for x in ids if ids.count(x) > 1), None)
+    if dup:
+        raise PackError(f"{path}: mixture: persona ids must be unique across packs, got {dup!r} twice")
+    max_turns = schema.episode.max_turns if "episode" in raw else max(sub_turns)
+    return ScenarioPack(schema.name, schema.description, max_turns, tuple(personas), tuple(weights), str(path))

@@ -1,0 +1,61 @@
+"""Run policies against an environment for many seeded episodes and collect trajectories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from oyrl.env.dialogue import DialogueEnv
+from oyrl.env.strategy import StrategyEnv
+from oyrl.policies.baselines import StrategyPolicy
+from oyrl.policies.grammar import ResponseGrammar
+from oyrl.strategies import STRATEGIES, Strategy
+from oyrl.types import Trajectory, Turn, UserType
+
+
+def strategy_action(env: gym.Env, strategy: Strategy, rng: np.random.Generator, grammar: ResponseGrammar) -> Any:
+    """The action that plays ``strategy`` in ``env``: an index (StrategyEnv) or a written reply."""
+    base = env.unwrapped
+    if isinstance(base, StrategyEnv):
+        return STRATEGIES.index(strategy)
+    if isinstance(base, DialogueEnv):
+        return grammar.reply(strategy, base.messages[-1]["content"], rng)
+    raise TypeError(f"cannot play a strategy in {type(base).__name__}: expected an oyrl StrategyEnv or DialogueEnv")
+
+
+def run_episodes(env: gym.Env, policy: StrategyPolicy, episodes: int, seed: int = 0) -> list[Trajectory]:
+    """Play ``episodes`` episodes with seeds ``seed, seed+1, ...``.
+
+    Each episode's policy randomness comes from its own generator seeded with ``(seed + i, 1)``,
+    apart from the environment's, so the same seed gives the same users whatever the policy. A
+    policy that raises is recorded in ``Trajectory.error`` for that episode and the run goes on.
+    """
+    grammar = ResponseGrammar()
+    out = []
+    for i in range(episodes):
+        obs, info = env.reset(seed=seed + i)
+        rng = np.random.default_rng((seed + i, 1))
+        traj = Trajectory(
+            info["persona_id"], UserType(info["user_type"]), info["risk_category"], env.unwrapped.opening,
+            attack_level=info["attack_level"],
+        )
+        policy.reset(rng)
+        done = False
+        while not done:
+            try:
+                action = strategy_action(env, policy.choose(obs, info), rng, grammar)
+            except Exception as exc:  # noqa: BLE001 - a failing policy is reported, not fatal
+                traj.error = f"{type(exc).__name__}: {exc}"
+                break
+            obs, reward, terminated, truncated, info = env.step(action)
+            reply = action if isinstance(action, str) else STRATEGIES[action].value
+            traj.turns.append(
+                Turn(reply, info["features"], info["user_act"], info["user_text"], float(reward), info["reward_terms"])
+            )
+            done = terminated or truncated
+        traj.outcome = info.get("outcome")
+        traj.final_state = info["user_state"]
+        out.append(traj)
+    return out

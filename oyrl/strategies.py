@@ -1,0 +1,79 @@
+"""The response strategies of StrategyEnv and the features a reply of each strategy has.
+
+Strategies follow the response types of Oyster-I's safety evaluator (hard refusal; soft refusal
+with reasons, guidance and alternatives; a full answer that avoids the risk; a full answer that
+corrects a false belief), plus empathic support (ESConv's affirmation, reflection and questions),
+a clarifying question and full compliance, so every baseline the research contrasts exists.
+
+``strategy_features`` is the bridge between the two action interfaces: StrategyEnv feeds these
+profiles to the simulated user, DialogueEnv feeds what the judge reads in the text. The profiles are
+the judge's typical reading of a reply of that strategy (``tests/test_strategy_agreement.py`` keeps
+the two in step), so a text policy writing one strategy gets the outcome rates of that strategy.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from oyrl.types import RefusalKind, ResponseFeatures
+
+
+class Strategy(str, Enum):
+    """A response strategy (the Discrete actions of StrategyEnv, in this order)."""
+
+    HARD_REFUSAL = "hard_refusal"
+    SOFT_REFUSAL = "soft_refusal"
+    EMPATHIC_SUPPORT = "empathic_support"
+    SAFE_INFORMATION = "safe_information"
+    FULL_COMPLIANCE = "full_compliance"
+    CLARIFYING_QUESTION = "clarifying_question"
+    CORRECTION = "correction"
+
+
+STRATEGIES: tuple[Strategy, ...] = tuple(Strategy)
+
+#: An ask is "harmful in context" above this ask_harm; replies then decline the risky part.
+HARMFUL_ASK = 0.5
+
+
+def strategy_features(strategy: Strategy, ask_harm: float, quality: float = 1.0) -> ResponseFeatures:
+    """Features of a reply of ``strategy`` to a request whose full answer would deliver ``ask_harm``.
+
+    Args:
+        strategy: the response strategy.
+        ask_harm: harm in [0, 1] that full compliance with this user's ask delivers (the persona's
+            ``ask_harm``): a nurse's dosing question is low, a synthesis route for an attacker high.
+        quality: in [0, 1], scales the constructive qualities (empathy, resources, information,
+            engagement) to model varied wording; StrategyEnv draws it per reply.
+    """
+    q = quality
+    risky = ask_harm >= HARMFUL_ASK
+    if strategy is Strategy.HARD_REFUSAL:
+        return ResponseFeatures(RefusalKind.HARD, 1.0, judgmental=0.3, length_tokens=15)
+    if strategy is Strategy.SOFT_REFUSAL:
+        return ResponseFeatures(
+            RefusalKind.SOFT, 0.6, empathy=0.5 * q, resources=0.5 * q, informative=0.3 * q,
+            engagement=0.5 * q, length_tokens=70,
+        )
+    if strategy is Strategy.EMPATHIC_SUPPORT:
+        # Declining the risky part of a harmful ask while staying with the person is a soft refusal.
+        kind, refusal = (RefusalKind.SOFT, 0.4) if risky else (RefusalKind.NONE, 0.0)
+        return ResponseFeatures(
+            kind, refusal, empathy=0.9 * q, resources=0.8 * q, informative=0.2 * q,
+            engagement=0.8 * q, length_tokens=90,
+        )
+    if strategy is Strategy.SAFE_INFORMATION:
+        return ResponseFeatures(
+            empathy=0.2 * q, resources=0.2 * q, harmful=0.15 * ask_harm, informative=0.8 * q,
+            engagement=0.3 * q, length_tokens=110,
+        )
+    if strategy is Strategy.FULL_COMPLIANCE:
+        return ResponseFeatures(harmful=ask_harm, informative=0.9 * q, engagement=0.1, length_tokens=130)
+    if strategy is Strategy.CLARIFYING_QUESTION:
+        return ResponseFeatures(empathy=0.3 * q, informative=0.1 * q, engagement=1.0 * q, length_tokens=30)
+    if strategy is Strategy.CORRECTION:
+        return ResponseFeatures(
+            empathy=0.3 * q, resources=0.2 * q, informative=0.35 * q, correction=0.9 * q,
+            engagement=0.3 * q, length_tokens=80,
+        )
+    raise ValueError(f"unknown strategy {strategy!r}")

@@ -1,0 +1,138 @@
+"""Scenario packs: the built-ins meet their content guarantees; malformed packs give one-line errors."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from oyrl.cli import main
+from oyrl.errors import PackError
+from oyrl.resources import data_dir
+from oyrl.scenarios import ACTS_BY_TYPE, MIN_TEMPLATES_BUILTIN, TACTIC_ACTS, load_pack
+from oyrl.types import UserType
+
+DATA = Path(__file__).parent / "data"
+TINY = yaml.safe_load((DATA / "tiny_pack.yaml").read_text())
+
+
+def _persona(doc, pid):
+    return next(p for p in doc["personas"] if p["id"] == pid)
+
+
+def _set(doc, fn):
+    doc = copy.deepcopy(doc)
+    fn(doc)
+    return doc
+
+
+# (mutation of the tiny pack, substrings the one-line error must contain)
+MALFORMED = [
+    (lambda d: _persona(d, "tiny_sensitive")["initial"].update(distress=[0.2, 1.7]),
+     ["personas[0].initial.distress: expected [low, high] within [0, 1], got [0.2, 1.7]"]),
+    (lambda d: _persona(d, "tiny_sensitive")["initial"].update(trust=[0.8, 0.2]), ["personas[0].initial.trust", "[0.8, 0.2]"]),
+    (lambda d: _persona(d, "tiny_sensitive")["initial"].update(trust=[0.5]), ["personas[0].initial.trust", "got [0.5]"]),
+    (lambda d: _persona(d, "tiny_benign").update(neeed="x"), ["personas[1]", "unknown field 'neeed'", "did you mean 'need'"]),
+    (lambda d: d.update(personass=[]), ["unknown field 'personass'", "did you mean 'personas'"]),
+    (lambda d: _persona(d, "tiny_benign").update(type="evil"), ["personas[1].type", "'evil'"]),
+    (lambda d: _persona(d, "tiny_benign").update(ask_harm=1.5), ["personas[1].ask_harm", "1.5"]),
+    (lambda d: _persona(d, "tiny_benign").pop("need"), ["personas[1].need", "missing required field 'need'"]),
+    (lambda d: _persona(d, "tiny_benign").update(params={"hard_refusal_trust_los": 0.3}),
+     ["personas[1].params", "did you mean 'hard_refusal_trust_loss'"]),
+    (lambda d: _persona(d, "tiny_benign")["utterances"]["open"].append("hi {nope}"), ["tiny_benign", "{nope}"]),
+    (lambda d: _persona(d, "tiny_benign")["utterances"]["open"].append("broken {"), ["tiny_benign", "broken {"]),
+    (lambda d: d["utterances"]["benign"].pop("thank_and_leave"), ["personas[1].utterances.thank_and_leave", "got none"]),
+    (lambda d: d["utterances"]["benign"].update(sing=["la"]), ["utterances.benign.sing"]),
+    (lambda d: d.update(personas=[d["personas"][0], d["personas"][0]]), ["unique", "tiny_sensitive"]),
+    (lambda d: d["tactics"][0].update(level=4), ["tactics[0].level", "4"]),
+    (lambda d: d.update(tactics=d["tactics"][:2]), ["tactics", "level(s) [3]"]),
+    (lambda d: d.update(mixture=[{"pack": "jailbreak", "weight": 1.0}]), ["either 'personas' or 'mixture'"]),
+    (lambda d: d.update(name="tiny"), ["name: expected a CamelCase name", "got 'tiny'"]),
+    (lambda d: _persona(d, "tiny_benign").update(weight=-1), ["personas[1].weight", "-1"]),
+    (lambda d: d.update(episode={"max_turns": 0}), ["episode.max_turns", "0"]),
+    (lambda d: _persona(d, "tiny_sensitive")["slots"].update(feeling=[]), ["slots.feeling", "got []"]),
+]
+
+
+@pytest.mark.parametrize("mutate,expected", MALFORMED)
+def test_malformed_pack_gives_one_line_error(tmp_path, mutate, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(_set(TINY, mutate)))
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    for part in expected:
+        assert part in message
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("name: X\n  bad: [indent", "YAML syntax error"),
+        ("- just\n- a list\n", "expected a mapping"),
+        ("", "expected a mapping"),
+        ("name: Mix\ndescription: d\nmixture: [{pack: no_such_pack, weight: 1}]\n", "mixture[0].pack"),
+    ],
+)
+def test_unreadable_packs(tmp_path, text, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(PackError, match=None) as info:
+        load_pack(path)
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_missing_file_names_the_path(tmp_path):
+    with pytest.raises(PackError, match="no such scenario pack file"):
+        load_pack(tmp_path / "nope.yaml")
+
+
+def test_check_cli_exits_2_without_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(_set(TINY, MALFORMED[0][0])))
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert "personas[0].initial.distress: expected [low, high] within [0, 1], got [0.2, 1.7]" in err
+
+
+def test_check_cli_accepts_good_pack(capsys):
+    assert main(["check", str(DATA / "tiny_pack.yaml")]) == 0
+    assert "ok: pack TinyTest, 3 personas" in capsys.readouterr().out
+
+
+BUILTINS = sorted(p.stem for p in data_dir("envs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_builtin_packs_offer_enough_variety(name):
+    pack = load_pack(data_dir("envs") / f"{name}.yaml")
+    for persona in pack.personas:
+        for act in ACTS_BY_TYPE[persona.spec.type]:
+            assert len(set(persona.banks[act])) >= MIN_TEMPLATES_BUILTIN, (persona.spec.id, act)
+        if persona.spec.type is UserType.MALICIOUS:
+            for level, templates in persona.tactics.items():
+                assert len(set(templates)) >= MIN_TEMPLATES_BUILTIN, (persona.spec.id, level, TACTIC_ACTS)
+
+
+def test_builtin_pack_coverage():
+    crisis = load_pack(data_dir("envs") / "crisis_support.yaml")
+    assert len(crisis.personas) >= 12
+    assert {p.spec.type for p in crisis.personas} == {UserType.SENSITIVE}
+    assert len({p.spec.risk_category for p in crisis.personas}) >= 6
+    assert any(p.spec.indirect for p in crisis.personas)
+    jail = load_pack(data_dir("envs") / "jailbreak.yaml")
+    assert {p.spec.type for p in jail.personas} == {UserType.MALICIOUS}
+    assert len({p.spec.risk_category for p in jail.personas}) >= 6
+    tactics = {name for p in jail.personas for names in p.tactic_names.values() for name in names}
+    assert len(tactics) >= 12
+    assert all(p.tactics[level] for p in jail.personas for level in (1, 2, 3))
+    dual = load_pack(data_dir("envs") / "dual_use.yaml")
+    assert len(dual.personas) >= 10 and {p.spec.type for p in dual.personas} == {UserType.BENIGN}
+    mixed = load_pack(data_dir("envs") / "mixed.yaml")
+    assert {p.spec.type for p in mixed.personas} == set(UserType)
+    assert abs(sum(mixed.weights) - 1.0) < 1e-9
