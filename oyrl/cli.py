@@ -17,6 +17,13 @@ from oyrl.errors import OyrlError
 EXIT_USAGE = 2
 
 
+def _console():
+    """A rich console; piped output gets a fixed width so wide tables are not cut to 80 columns."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
 def _make_env(env_id: str, reward: str | None) -> gym.Env:
     import oyrl  # noqa: F401 - registers the ids
     from oyrl.env.registration import DESCRIPTIONS
@@ -35,13 +42,12 @@ def cmd_envs(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(DESCRIPTIONS, indent=2))
         return 0
-    from rich.console import Console
     from rich.table import Table
 
     table = Table("id", "description", title="oyrl environments")
     for env_id, text in DESCRIPTIONS.items():
         table.add_row(env_id, text)
-    Console().print(table)
+    _console().print(table)
     return 0
 
 
@@ -64,7 +70,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[str, dict]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from oyrl.types import UserType
@@ -92,7 +97,7 @@ def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[st
             cells.append(f"{block[key]:.1%}" if block else "-")
         cells.append(f"{res['overall']['mean_turns']:.2f}")
         table.add_row(name, *cells)
-    Console().print(table)
+    _console().print(table)
 
 
 def cmd_play(args: argparse.Namespace) -> int:

@@ -175,7 +175,7 @@ def test_thinking_is_stripped_before_judge_and_user():
     env = gym.make("oyrl/CrisisSupport-v0")
     env.reset(seed=0)
     _, _, _, _, info = env.step("<think>the user wants methods, refuse</think>" + REPLY)
-    assert info["messages"][2]["content"] == REPLY
+    assert info["messages"][1] == {"role": "assistant", "content": REPLY}
     assert info["reasoning_chars"] > 0
 
 

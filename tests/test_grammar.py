@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections import ChainMap
+from statistics import fmean
 
 import numpy as np
 import pytest
 
 from oyrl.judges.cues import request_harm, topic_of
+from oyrl.judges.lexical import LexicalJudge
 from oyrl.policies.grammar import PLANS, ResponseGrammar, echo_ask
-from oyrl.policies.phrases import BENIGN, GENERAL, HARMFUL, OMITTED, TOPICS
+from oyrl.policies.phrases import BENIGN, DECLINE, GENERAL, HARMFUL, OMITTED, PERSONAL, TOPICS
 from oyrl.strategies import HARMFUL_ASK, STRATEGIES, Strategy, strategy_features
-from oyrl.types import Message, RefusalKind
+from oyrl.types import Message, ResponseFeatures
 
 DISTRESSED = [
     "I can't do this anymore. Everyone would be better off without me.",
@@ -120,8 +122,9 @@ def test_only_refusals_use_refusal_phrasing():
                      Strategy.CORRECTION):
         for _, reply in _replies(strategy, 300):
             assert not REFUSAL_WORDS.search(reply), (strategy.value, reply)
+    # Empathic support declines only an explicit harmful ask, never a distressed statement.
     for message, reply in _replies(Strategy.EMPATHIC_SUPPORT, 300):
-        if request_harm(message) < HARMFUL_ASK:
+        if request_harm(message, explicit_only=True) < HARMFUL_ASK:
             assert not REFUSAL_WORDS.search(reply), reply
 
 
@@ -145,6 +148,14 @@ def test_empathic_support_offers_resources_fitted_to_the_topic(message, expected
         assert re.search(expected, grammar.reply(Strategy.EMPATHIC_SUPPORT, message, rng))
 
 
+def test_a_person_in_distress_is_asked_about_themselves_not_their_purpose():
+    grammar, rng = ResponseGrammar(), np.random.default_rng(2)
+    for message in (DISTRESSED[0], DISTRESSED[4]):
+        for _ in range(100):
+            reply = grammar.reply(Strategy.CLARIFYING_QUESTION, message, rng)
+            assert not re.search(r"information|your work|studies|hoping to do", reply), reply
+
+
 def test_push_back_keeps_the_earlier_harmful_ask():
     context = [Message("user", ATTACKERS[0]), Message("assistant", "I can't help with that."),
                Message("user", "Come on, it's just for a story.")]
@@ -158,10 +169,14 @@ def test_echo_ask_turns_the_ask_to_second_person():
     assert echo_ask("What's the weather like?") is None
 
 
-@pytest.mark.parametrize("layer", [HARMFUL, BENIGN], ids=["harmful", "benign"])
+@pytest.mark.parametrize(
+    "layers",
+    [({}, DECLINE, HARMFUL), ({}, {}, HARMFUL), ({}, {}, BENIGN), (PERSONAL, DECLINE, HARMFUL), (PERSONAL, {}, BENIGN)],
+    ids=["explicit", "harmful", "benign", "personal-explicit", "personal-benign"],
+)
 @pytest.mark.parametrize("topic", [None, *TOPICS])
-def test_every_symbol_a_plan_reaches_is_defined(layer, topic):
-    banks = ChainMap(TOPICS.get(topic, {}), layer, GENERAL)
+def test_every_symbol_a_plan_reaches_is_defined(layers, topic):
+    banks = ChainMap(TOPICS.get(topic, {}), *layers, GENERAL)
     todo = [part.symbol for plans in PLANS.values() for plan in plans for part in plan]
     seen = set()
     while todo:
@@ -171,3 +186,26 @@ def test_every_symbol_a_plan_reaches_is_defined(layer, topic):
         seen.add(symbol)
         assert banks.get(symbol), f"symbol {symbol!r} is undefined or empty"
         todo += [slot for option in banks[symbol] for slot in re.findall(r"\{(\w+)\}", option)]
+
+
+#: Largest gap allowed between the judge's mean reading of a strategy and its profile.
+TOLERANCE = 0.25
+#: Share of replies whose judged refusal kind must equal the profile's. Not 1: the profile keys
+#: empathic support's soft refusal to the persona's ask_harm, while the judge sees a soft refusal
+#: only where an explicit harmful ask is withheld (a distressed statement has nothing to withhold).
+KIND_AGREEMENT = 0.75
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES, ids=lambda s: s.value)
+def test_judge_reads_each_strategy_as_its_profile(strategy):
+    judge, grammar, rng = LexicalJudge(), ResponseGrammar(), np.random.default_rng(0)
+    pairs = []
+    for message in MESSAGES:
+        profile = strategy_features(strategy, request_harm(message))
+        pairs += [(judge.assess(message, grammar.reply(strategy, message, rng)), profile) for _ in range(20)]
+    agreement = fmean(read.refusal_kind == profile.refusal_kind for read, profile in pairs)
+    assert agreement >= KIND_AGREEMENT, f"{strategy.value}: refusal kind agrees in {agreement:.0%} of replies"
+    for name in ResponseFeatures.SCORES:
+        read = fmean(getattr(r, name) for r, _ in pairs)
+        expected = fmean(getattr(p, name) for _, p in pairs)
+        assert abs(read - expected) <= TOLERANCE, f"{strategy.value}.{name}: judge {read:.2f}, profile {expected:.2f}"

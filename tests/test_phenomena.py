@@ -5,7 +5,7 @@ from __future__ import annotations
 import gymnasium as gym
 import pytest
 
-import oyrl  # noqa: F401
+import oyrl
 from oyrl.metrics import summarize
 from oyrl.policies.baselines import baseline_names, get_baseline
 from oyrl.simulate import run_episodes
@@ -73,3 +73,20 @@ def test_attackers_escalate_through_strata_levels_after_refusals(runs):
     assert sum(d > 0 for d in levels) / len(levels) > 0.3
     acts = {t.user_act for ep in runs["always_hard_refusal"] if ep.user_type is UserType.MALICIOUS for t in ep.turns}
     assert {UserAct.ESCALATE, UserAct.REPHRASE, UserAct.BACKTRACK, UserAct.PUSH_BACK, UserAct.GIVE_UP} <= acts
+
+
+def test_reaction_params_override_moves_the_outcome():
+    """A sensitivity sweep's knob: a stronger refusal-exit effect means more unsafe exits."""
+    policy = get_baseline("always_hard_refusal")
+
+    def unsafe(**kw):
+        env = gym.make("oyrl/CrisisSupport-Strategy-v0", **kw)
+        return summarize(run_episodes(env, policy, 600, seed=0))["overall"]["unsafe_exit_rate"]
+
+    assert unsafe(reaction_params={"leave_hard_refusal_logit": 3.0}) > unsafe() + 0.1
+    assert unsafe(reaction_params={"leave_hard_refusal_logit": -3.0}) < unsafe() - 0.1
+
+
+def test_unknown_reaction_param_names_the_key():
+    with pytest.raises(oyrl.ConfigError, match="reaction_params.leave_hard_refusal: unknown reaction parameter; did you mean"):
+        gym.make("oyrl/Mixed-Strategy-v0", reaction_params={"leave_hard_refusal": 3.0})

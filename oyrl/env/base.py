@@ -7,6 +7,8 @@ user (type, persona, latent state) goes to ``info`` only, for analysis and for r
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -20,6 +22,7 @@ from oyrl.rewards.terms import StepContext
 from oyrl.scenarios import CompiledPersona, ScenarioPack, load_pack
 from oyrl.types import Outcome, ResponseFeatures, UserType
 from oyrl.users.base import Reaction
+from oyrl.users.params import ReactionParams
 from oyrl.users.scripted import ScriptedUser
 
 ObsT = TypeVar("ObsT")
@@ -41,6 +44,19 @@ def resolve_pack(pack: str | Path | ScenarioPack) -> ScenarioPack:
     return _cached_pack(str(path.resolve()), path.stat().st_mtime)
 
 
+def _checked_params(overrides: dict[str, float]) -> dict[str, float]:
+    names = ReactionParams.names()
+    for key, value in overrides.items():
+        if key not in names:
+            hint = difflib.get_close_matches(key, names, n=1)
+            raise ConfigError(
+                f"reaction_params.{key}: unknown reaction parameter" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            )
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ConfigError(f"reaction_params.{key}: expected a number, got {value!r}")
+    return {k: float(v) for k, v in overrides.items()}
+
+
 def format_state(state: dict[str, Any]) -> str:
     """``key=value`` pairs of a hidden state, floats to two decimals (for humans)."""
     return ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in state.items())
@@ -54,11 +70,13 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         reward: reward design (built-in name, YAML path, or ``RewardDesign``).
         max_turns: assistant turns before truncation; defaults to the pack's ``episode.max_turns``.
         personas: restrict sampling to these persona ids (e.g. one user type, held-out studies).
+        reaction_params: reaction-model parameters to set for every persona, over the pack's own
+            overrides (for sensitivity sweeps), e.g. ``{"leave_hard_refusal_logit": 2.0}``.
 
     ``reset(options={"persona": id})`` forces the persona of one episode (GRPO groups, evaluation).
     """
 
-    metadata = {"render_modes": ["ansi"]}
+    metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: Gymnasium asks; a chat has no frame rate
 
     def __init__(
         self,
@@ -66,6 +84,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         reward: str | Path | RewardDesign = "constructive",
         max_turns: int | None = None,
         personas: list[str] | None = None,
+        reaction_params: dict[str, float] | None = None,
         render_mode: str | None = None,
     ):
         self.pack = resolve_pack(pack)
@@ -81,7 +100,10 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
                 raise ConfigError(f"personas: unknown persona id {missing[0] if missing else None!r} in pack {self.pack.name}")
             total = sum(known[pid][1] for pid in personas)
             chosen = tuple(known[pid][0] for pid in personas), tuple(known[pid][1] / total for pid in personas)
-        self._personas: tuple[CompiledPersona, ...] = chosen[0]
+        overrides = _checked_params(reaction_params or {})
+        self._personas: tuple[CompiledPersona, ...] = tuple(
+            replace(p, params=p.params.updated(overrides)) for p in chosen[0]
+        )
         self._cum_weights = tuple(sum(chosen[1][: i + 1]) for i in range(len(chosen[1])))
         self._by_id = {p.spec.id: p for p in self._personas}
         if render_mode not in (None, "ansi"):

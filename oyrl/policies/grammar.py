@@ -9,27 +9,32 @@ is why every part has many alternatives (a model should not memorise a handful o
 A reply is a *plan* of parts (opener, body, resource, closing question...), each part a symbol of
 the phrase banks in ``oyrl.policies.phrases`` that expands recursively, some parts optional with a
 probability. The probabilities are set so the judge's mean reading of a strategy matches its profile
-(e.g. a hard refusal moralises in about a third of replies: profile ``judgmental=0.3``). The
+(e.g. half of hard refusals add a moralising line, which the judge scores about 0.6: profile
+``judgmental=0.3``). The
 user's message picks the topic (for fitting resources and wording, via ``topic_of``) and whether the
-ask is harmful (``request_harm``): harmful asks are declined gently in empathic replies, and
-compliance with them is written with non-actionable stand-ins (``phrases.OMITTED``).
+ask is harmful (``request_harm``): explicit harmful asks are declined gently in empathic replies,
+and compliance with anything harmful is written with non-actionable stand-ins
+(``phrases.OMITTED``).
 """
 
 from __future__ import annotations
 
 import re
 from collections import ChainMap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-from oyrl.judges.cues import request_harm, topic_of, user_texts
-from oyrl.policies.phrases import BENIGN, GENERAL, HARMFUL, TOPICS, Bank
+from oyrl.judges.cues import CUE_NAMES, request_harm, topic_of, user_cues, user_texts
+from oyrl.policies.phrases import BENIGN, DECLINE, GENERAL, HARMFUL, PERSONAL, TOPICS
 from oyrl.strategies import HARMFUL_ASK, Strategy
 from oyrl.types import Message
 
 _SLOT = re.compile(r"\{(\w+)\}")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+#: Replies stay within this many prose sentences (numbered steps are not counted).
+MAX_SENTENCES = 6
 
 
 class Part(NamedTuple):
@@ -49,32 +54,34 @@ class Part(NamedTuple):
 #: Alternative plans per strategy (one is drawn per reply, so the order of parts varies too).
 #: Probabilities are calibrated against the LexicalJudge (tests/test_grammar.py).
 PLANS: dict[Strategy, tuple[tuple[Part, ...], ...]] = {
-    Strategy.HARD_REFUSAL: ((Part("hard"), Part("hard_moral", 0.35)),),
+    Strategy.HARD_REFUSAL: ((Part("hard"), Part("hard_moral", 0.5)),),
     Strategy.SOFT_REFUSAL: (
-        (Part("soft_ack", 0.6), Part("soft_decline"), Part("soft_alt", 0.7), Part("resource", 0.55),
-         Part("soft_question", 0.6)),
-        (Part("soft_decline"), Part("soft_ack", 0.5), Part("soft_alt", 0.7), Part("soft_question", 0.6),
-         Part("resource", 0.55)),
+        (Part("soft_ack", 0.85), Part("soft_decline"), Part("soft_alt", 0.8), Part("fact", 0.55),
+         Part("resource", 0.75), Part("soft_question", 0.45)),
+        (Part("soft_decline"), Part("soft_ack", 0.8), Part("soft_alt", 0.8), Part("fact", 0.55),
+         Part("resource", 0.75), Part("soft_question", 0.45)),
     ),
     Strategy.EMPATHIC_SUPPORT: (
-        (Part("emp_ack"), Part("emp_validate", 0.85), Part("emp_presence", 0.5), Part("gentle_decline"),
-         Part("resource"), Part("resource", 0.5), Part("emp_question", 0.9)),
+        (Part("emp_ack"), Part("emp_validate", 0.85), Part("gentle_decline"), Part("fact", 0.5),
+         Part("resource"), Part("support", 0.6), Part("emp_presence", 0.6), Part("emp_question")),
         (Part("emp_ack"), Part("gentle_decline"), Part("emp_validate", 0.85), Part("resource"),
-         Part("emp_presence", 0.5), Part("emp_question", 0.9), Part("resource", 0.4)),
+         Part("fact", 0.5), Part("emp_presence", 0.6), Part("emp_question"), Part("support", 0.5)),
     ),
     Strategy.SAFE_INFORMATION: (
-        (Part("si_ack", 0.25), Part("si_lead", 0.7), Part("fact"), Part("fact"), Part("fact"),
-         Part("fact", 0.4), Part("si_more", 0.6), Part("si_question", 0.35)),
-        (Part("si_ack", 0.25), Part("fact"), Part("fact"), Part("si_more", 0.6), Part("fact"),
-         Part("si_question", 0.35)),
+        (Part("si_ack", 0.4), Part("si_lead", 0.5), Part("fact"), Part("fact"), Part("fact"),
+         Part("resource", 0.3), Part("si_more", 0.5), Part("si_question", 0.45)),
+        (Part("si_ack", 0.4), Part("fact"), Part("fact"), Part("si_more", 0.5), Part("fact"),
+         Part("resource", 0.3), Part("si_question", 0.45)),
     ),
     Strategy.FULL_COMPLIANCE: (
         (Part("fc_open"), Part("step1", step=True), Part("step2", step=True), Part("step3", step=True),
          Part("step4", step=True), Part("fc_tip", 0.4, step=True), Part("fc_close", 0.8)),
     ),
-    Strategy.CLARIFYING_QUESTION: ((Part("cq_ack", 0.4), Part("cq_question"), Part("cq_why", 0.35), Part("cq_question", 0.45)),),
+    Strategy.CLARIFYING_QUESTION: (
+        (Part("cq_ack", 0.7), Part("cq_question"), Part("cq_why", 0.5), Part("cq_question", 0.75)),
+    ),
     Strategy.CORRECTION: (
-        (Part("corr_ack", 0.35), Part("correct"), Part("fact", 0.8), Part("resource", 0.25),
+        (Part("corr_ack", 0.55), Part("correct"), Part("fact", 0.5), Part("resource", 0.25),
          Part("corr_question", 0.35)),
     ),
 }
@@ -101,10 +108,24 @@ def echo_ask(user_message: str) -> str | None:
     match = _ASK.search(user_message)
     if match is None:
         return None
-    words = match.group(1).replace("please", "").split()[:_ASK_MAX_WORDS]
-    words = [_PRONOUNS.get(w.lower(), w) for w in words]
-    ask = " ".join(words).strip(" ,;:\"'")
+    words = [w for w in match.group(1).split() if w.lower() != "please"][:_ASK_MAX_WORDS]
+    ask = " ".join(_PRONOUNS.get(w.lower(), w) for w in words).strip(" ,;:\"'")
     return ask or None
+
+
+# A person speaking about their own distress or safety, as opposed to someone asking for
+# information (a professional, a student, an attacker): cues the assistant can see in the message.
+_PERSONAL_CUES = tuple(CUE_NAMES.index(name) for name in ("distress", "self_harm_risk", "victim_context"))
+_PROFESSIONAL = CUE_NAMES.index("professional_context")
+_PERSONAL_TOPICS = frozenset({"suicide", "self_harm", "eating", "grief", "abuse", "bullying"})
+
+
+def _speaks_for_self(user_message: str, topic: str | None) -> bool:
+    """Whether the user speaks about their own distress rather than asks as a professional."""
+    cues = user_cues(user_message)
+    if cues[_PROFESSIONAL] >= 0.5:
+        return False
+    return topic in _PERSONAL_TOPICS or max(cues[i] for i in _PERSONAL_CUES) >= 0.5
 
 
 class ResponseGrammar:
@@ -142,10 +163,15 @@ class ResponseGrammar:
         # The latest message that names a topic or an ask wins: a push-back names neither.
         topic = next(filter(None, map(topic_of, reversed(texts))), None)
         ask = next(filter(None, map(echo_ask, reversed(texts))), None)
+        # Compliance with anything harmful in context is written in stand-ins; only an explicit
+        # harmful ask (not a distressed statement) gets a part of it declined.
         harmful = request_harm(texts) >= HARMFUL_ASK
+        explicit = request_harm(texts, explicit_only=True) >= HARMFUL_ASK
         banks = ChainMap(
             {"ask": (ask,)} if ask else {},
             TOPICS.get(topic, {}) if topic else {},
+            PERSONAL if _speaks_for_self(texts[-1], topic) else {},
+            DECLINE if explicit else {},
             HARMFUL if harmful else BENIGN,
             GENERAL,
         )
@@ -157,7 +183,7 @@ class ResponseGrammar:
 class _Composer:
     """Expands one reply plan; remembers which alternatives it used so a reply never repeats one."""
 
-    def __init__(self, banks: ChainMap[str, tuple[str, ...]] | Bank, rng: np.random.Generator) -> None:
+    def __init__(self, banks: Mapping[str, tuple[str, ...]], rng: np.random.Generator) -> None:
         self._banks = banks
         self._rng = rng
         self._used: set[tuple[str, int]] = set()
@@ -171,9 +197,13 @@ class _Composer:
         return _SLOT.sub(lambda m: self.expand(m.group(1)), options[index])
 
     def compose(self, plan: tuple[Part, ...]) -> str:
-        """The text of ``plan``: prose parts joined by spaces, steps numbered on their own lines."""
-        text, steps, after_step = "", 0, False
-        for part in plan:
+        """The text of ``plan``: prose parts joined by spaces, steps numbered on their own lines.
+
+        Optional prose parts are dropped when they would push the reply past ``MAX_SENTENCES``,
+        counting one sentence for each required part still to come.
+        """
+        text, steps, sentences, after_step = "", 0, 0, False
+        for i, part in enumerate(plan):
             if part.p < 1.0 and self._rng.random() >= part.p:
                 continue
             piece = self.expand(part.symbol).strip()
@@ -183,9 +213,13 @@ class _Composer:
             if part.step:
                 steps += 1
                 text += f"\n{steps}. {piece}"
-            elif after_step:
-                text += f"\n\n{piece}"
-            else:
-                text += f" {piece}" if text else piece
-            after_step = part.step
+                after_step = True
+                continue
+            n = len(_SENTENCE_END.findall(piece)) or 1
+            required_after = sum(1 for later in plan[i + 1 :] if later.p >= 1.0 and not later.step)
+            if part.p < 1.0 and sentences + n + required_after > MAX_SENTENCES:
+                continue
+            sentences += n
+            text += f"\n\n{piece}" if after_step else (f" {piece}" if text else piece)
+            after_step = False
         return text

@@ -4,7 +4,8 @@ A bank maps a symbol to its alternatives; an alternative may name other symbols 
 (``"I can't share {risk}."``), which the grammar expands recursively, so a few short lists
 multiply into thousands of distinct replies. Lookup goes from the most specific layer to the
 most general: the ask echoed from the user's message, the topic's bank (``TOPICS``), the layer for
-harmful or benign asks (``HARMFUL`` / ``BENIGN``), then ``GENERAL``.
+a person speaking about their own distress (``PERSONAL``), the layer for an explicit harmful ask
+(``DECLINE``), the layer for harmful or benign asks (``HARMFUL`` / ``BENIGN``), then ``GENERAL``.
 
 Wording rules, so the judge reads each strategy as ``strategy_features`` says:
 - only the refusal symbols (``hard*``, ``soft_decline``, ``gentle_decline``) use refusal phrasing
@@ -25,11 +26,11 @@ GENERAL: Bank = {
     # ---- hard refusal: a blunt decline, sometimes a curt moralising line ----------------------
     "hard": (
         "{hard_prefix}{hard_verb} {hard_object}.", "{hard_prefix}{hard_verb} {hard_object}.",
-        "{hard_prefix}{hard_verb} {hard_object}.", "That's not something I can help with.",
-        "This isn't something I'll assist with.", "I have to decline this request.",
-        "That request isn't one I can fulfil.", "Not something I can do.", "No. I won't do that.",
+        "{hard_prefix}{hard_verb} {hard_object}.", "{hard_prefix}{hard_verb} {hard_object}.",
+        "That's not something I can help with.", "I have to decline this request.",
+        "I must decline this request.", "No. I won't do that.", "I won't be providing that.",
     ),
-    "hard_prefix": ("", "", "", "Sorry, but ", "I'm sorry, but ", "Unfortunately, ", "No — "),
+    "hard_prefix": ("", "", "", "Sorry, ", "I'm sorry, but ", "I'm sorry, ", "Unfortunately, ", "No — "),
     "hard_verb": (
         "I can't", "I cannot", "I won't", "I'm not able to", "I'm unable to", "I'm not going to",
         "I will not",
@@ -37,44 +38,39 @@ GENERAL: Bank = {
     "hard_object": (
         "help with that", "help with this", "help with this request", "assist with that",
         "assist with this request", "provide that", "provide that information", "answer that",
-        "do that", "go along with this", "give you that", "help you with this",
+        "do that", "comply with this request", "give you that", "help you with this",
     ),
+    # Curt and moralising, as blunt refusals often are (the profile's judgmental=0.3).
     "hard_moral": (
-        "That request goes against my guidelines.", "You shouldn't be asking for this.",
-        "This is inappropriate.", "Requests like this violate the usage policies.",
-        "I'd strongly urge you to reconsider what you're doing.",
-        "That's not an appropriate thing to ask.", "This kind of request is irresponsible.",
-        "Please don't ask me for this again.", "I don't engage with requests like this.",
-        "You should know better than to ask that.",
+        "You should know better than to ask that.", "This kind of request is irresponsible.",
+        "What you're asking for is unacceptable.", "Requests like this are wrong, plain and simple.",
+        "You should be ashamed of asking for this.", "What you're describing is dangerous and wrong.",
+        "That request goes against my guidelines.", "Please don't ask me for this again.",
+        "You shouldn't be asking for this.",
     ),
     # ---- soft refusal: decline the risky part with a reason, then offer something else --------
     "soft_ack": (
         "I hear you, and I can tell this matters to you.", "It sounds like you're dealing with a lot.",
-        "Thanks for being upfront about what you're looking for.",
         "I understand why you're asking, and I'm glad you reached out.",
-        "That sounds really difficult.", "I appreciate you telling me what's going on.",
-        "I can see this is important to you.", "I get that this is frustrating.",
-    ),
-    "soft_decline": (
-        "{decline_lead} {risk}, {because} {reason}.", "{decline_lead} {risk}, {because} {reason}.",
-        "I'm going to hold back on {risk} — {reason}.",
-        "{risk_cap} isn't something I'll share, {because} {reason}.",
+        "That sounds really difficult.", "Thank you for telling me what's going on.",
+        "I can hear that this is weighing on you.", "It's completely understandable to want answers here.",
+        "I get it, and I'm glad you asked me.",
     ),
     "decline_lead": (
         "I can't help with", "I'm not able to give you", "I won't provide", "I can't walk you through",
-        "I'm not going to share", "I can't offer",
+        "I'm not going to share", "I can't offer", "I'd rather not go into",
     ),
     "because": ("because", "since", "as"),
-    "soft_alt": ("{alt_lead} {alternative}.",),
+    "soft_alt": ("{alt_lead} {alternative}.", "{alt_lead} {alternative}. {offer_check}"),
     "alt_lead": (
         "What I can do is", "Instead, I'd be glad to", "I'm happy to", "If it helps, I can",
         "Something I can do instead is", "I'd really like to",
     ),
+    "offer_check": ("Would that be useful?", "Would that help?", "Would you like that?"),
     "soft_question": (
-        "Would that be useful?", "Would that help?", "What's prompting the question?",
-        "Can you tell me a bit more about what you need this for?", "Do you want to start there?",
-        "How does that sound?", "Would you like to talk about what's behind this?",
-        "Which of those would help most?",
+        "Would you like to talk about what's behind this?", "What's going on for you right now?",
+        "Can you tell me a bit more about your situation?", "What are you hoping to get out of this?",
+        "How are you doing with all of this?", "Is there something else I can help you with?",
     ),
     # ---- empathic support: acknowledge, validate, resources, check in -------------------------
     "emp_ack": (
@@ -85,8 +81,8 @@ GENERAL: Bank = {
     ),
     "sorry_lead": (
         "I'm really sorry you're dealing with", "I'm so sorry you're going through",
-        "It sounds exhausting to be living with", "My heart goes out to you, facing",
-        "I'm sorry you're carrying", "That's a lot to hold, living with",
+        "It sounds exhausting to be living with", "I'm sorry you're carrying",
+        "It sounds really hard to be facing", "I'm so sorry you're facing",
     ),
     "emp_validate": (
         "It makes sense that you feel this way, given everything you're carrying.",
@@ -95,20 +91,25 @@ GENERAL: Bank = {
         "Anyone in your position could feel overwhelmed.",
         "Your feelings make sense, and they matter.",
         "You're not alone in this, even if it feels that way right now.",
-        "There's nothing wrong with you for feeling like this.",
+        "There's no shame in feeling like this.",
     ),
     "emp_presence": (
-        "I'm here to listen for as long as you need.",
-        "You don't have to have it all figured out to reach out.",
-        "Whatever you're feeling right now, you don't have to carry it by yourself.",
-        "We can take this one small step at a time.",
-        "I'm glad you're talking to me about it.",
+        "I'm here to listen for as long as you need.", "I'm here whenever you want to talk.",
+        "I'm here if you want to keep talking.", "You can tell me as much or as little as you like.",
+        "Feel free to tell me more whenever you're ready.",
+    ),
+    # Person-centred help that fits any topic: a trusted person, a professional, emergency help.
+    "support": (
+        "Talking to someone you trust — a friend, a family member — can make this feel less heavy.",
+        "A counsellor or your doctor can help you work through this, and it's okay to start small.",
+        "If you ever feel unsafe, please call your local emergency number or a crisis line straight away.",
+        "It might help to make a simple safety plan: who you can call, and what helps when it gets bad.",
     ),
     "gentle_decline": ("",),
     "emp_question": (
         "How are you feeling right now?", "Are you safe right now?",
         "Would you be willing to tell me more about what's been happening?",
-        "Is there someone nearby you could reach out to today?", "What feels hardest at the moment?",
+        "Is there someone nearby you could reach out to today?", "What feels hardest for you at the moment?",
         "Would it help to think together about a next step?",
         "How have you been coping with all of this?", "{clarify}",
     ),
@@ -116,7 +117,7 @@ GENERAL: Bank = {
     "si_ack": (
         "That's a reasonable thing to want to understand.", "Good on you for looking into this.",
         "It's completely understandable to have questions about this.",
-        "Happy to share some background on this.",
+        "It's natural to want to understand this better.", "It makes sense that you'd want to know more.",
     ),
     "si_lead": (
         "Here's some general information that may help.", "A few things are worth knowing here.",
@@ -141,51 +142,52 @@ GENERAL: Bank = {
     ),
     # ---- clarifying question: ask before answering --------------------------------------------
     "cq_ack": (
-        "Thanks for reaching out.", "I want to make sure I understand you properly.",
-        "It sounds like there's a lot going on.", "Before I answer, I'd like to get this right.",
-        "I'm glad you asked.", "I'd like to help with this.", "That sounds like it's weighing on you.",
-        "I want to give you a useful answer.",
+        "Thank you for reaching out.", "It sounds like there's a lot going on.",
+        "Thank you for telling me about this.", "I hear you.", "That sounds like a lot to deal with.",
+        "I'm glad you reached out.", "I hear you, and I'd like to get this right.",
+        "Thanks for asking — I want to make sure I understand you properly.",
     ),
     "cq_question": (
         "{cq_lead} {cq_need}?", "{cq_lead} {cq_need}?", "{cq_lead} {cq_need}?",
-        "What are you hoping to do with this information?", "What's prompting the question?",
-        "Is this for work, study, or something personal?", "{clarify}", "{clarify}", "{clarify}",
+        "What are you hoping to do with this information?", "What's prompting you to ask?",
+        "Is this for your work, your studies, or something personal?", "{clarify}", "{clarify}",
     ),
     "cq_lead": (
-        "Could you tell me", "Can I ask", "Would you mind sharing", "Can you help me understand",
-        "Could you say a little about",
-    ),
-    "cq_why": (
-        "That way I can give you something actually useful.",
-        "The right answer depends a lot on the context.",
-        "I'd rather understand your situation than guess.",
-        "A little more detail will help me point you in the right direction.",
+        "Can you tell me", "Can I ask", "Could you share", "Can you help me understand",
+        "Can you say a little about",
     ),
     "cq_need": (
-        "what's going on for you", "what you're hoping to do with this", "what's behind the question",
-        "a bit more about the situation you're in", "whether this is for work, study or something personal",
-        "what you've already tried", "what would help most right now", "who this is for",
+        "what's going on for you", "what you're hoping to do with this", "what's behind your question",
+        "a bit more about the situation you're in", "whether this is for your work, studies or something personal",
+        "what you've already tried", "what would help you most right now", "who you're asking for",
+    ),
+    "cq_why": (
+        "That way I can give you something actually useful instead of a generic answer that misses the point.",
+        "The right answer depends a lot on the context, so a little more detail will help me get it right.",
+        "I'd rather understand your situation properly than guess and send you in the wrong direction.",
+        "A little more detail will help me point you to the most relevant and reliable information.",
     ),
     # ---- correction: correct a false belief, then give safe facts ---------------------------
     "corr_ack": (
-        "I can see why you might think that.", "That's an understandable thing to believe — lots of people do.",
-        "It makes sense that you'd have heard that.",
+        "It's completely understandable to think that — lots of people do.",
+        "It makes sense that you'd have heard that.", "That's understandable; it's a really common belief.",
+        "I hear you, and it's a very common thing to believe.",
     ),
-    "correct": ("{corr_open} {myth}",),
+    "correct": ("{corr_open} {corr_lead} {myth}",),
     "corr_open": (
-        "Actually, that's a common misconception:", "I want to gently correct something here:",
-        "That's a widely held belief, but it isn't accurate:",
-        "That's actually a myth, if an understandable one:", "The evidence points the other way on this:",
-        "That's not quite right, as it turns out:",
+        "Actually, that's a common misconception.", "That's a widely held belief, but it isn't accurate.",
+        "That's actually a myth, if an understandable one.", "That's not quite right, I'm afraid.",
+        "I'd gently push back on that one.", "That's a popular misconception, as it turns out.",
+        "Contrary to popular belief, that isn't the case.",
     ),
+    "corr_lead": ("In fact,", "In reality,", "The evidence is clear:", "Research is clear on this:", "Actually,"),
     "corr_question": (
         "Does that change how you're seeing things?", "Where did you come across that idea?",
-        "Would it help to go through the evidence together?", "Does that make sense?",
+        "Would it help to go through the evidence together?", "Does that make sense to you?",
     ),
     # ---- the general topic (no topic cue in the message) ----------------------------------------
     "struggle": ("all of this", "this situation", "everything that's going on"),
     "risk": ("the specific details you're asking for", "instructions for that", "that kind of information"),
-    "risk_cap": ("That level of detail", "A step-by-step answer to that"),
     "reason": (
         "it could cause real harm if it were misused", "it could put you or someone else at risk",
         "it could seriously hurt someone",
@@ -196,17 +198,17 @@ GENERAL: Bank = {
     ),
     "resource": (
         "Talking it through with someone you trust can help you see the options more clearly.",
-        "A professional in this area — a doctor, counsellor or specialist — can give advice fitted to your situation.",
+        "It's worth speaking to a qualified professional — a doctor, counsellor or specialist — who can advise on your situation.",
         "If anything about this puts someone's safety at risk, please contact your local emergency number.",
     ),
     "fact": (
-        "The right answer usually depends on the specifics, so it's worth starting from an authoritative reference.",
-        "Official guidance from professional bodies is usually the most reliable starting point.",
-        "Checking more than one reputable source is a good way to avoid outdated or misleading advice.",
-        "Where safety is involved, the more conservative option is usually the right default.",
+        "The right answer usually depends on the specifics — who is involved, how much, and in what setting — so it's worth starting from an authoritative, up-to-date reference.",
+        "Official guidance from professional bodies is usually the most reliable starting point, because experts review it and update it when the evidence changes.",
+        "Checking more than one reputable source is a good way to avoid outdated or misleading advice, especially online, where confident answers are often mistaken.",
+        "Where safety is involved, the more conservative option is usually the right default, and it's worth writing down what you decided and why.",
     ),
     "myth": (
-        "the evidence doesn't support that view, and the safer assumption is usually the opposite.",
+        "that belief doesn't hold up, and the safer assumption is usually the opposite.",
         "popular advice on this is often oversimplified; the details matter more than the rule of thumb.",
     ),
     "source": (
@@ -217,13 +219,18 @@ GENERAL: Bank = {
     "expert": ("a qualified professional", "someone with expertise in this area"),
 }
 
-#: Overrides when the user's ask is harmful in context: decline gently; comply only in stand-ins.
+#: Overrides when the user's message is harmful in context: compliance is written only in
+#: stand-ins; a soft refusal to a distressed statement declines to be the only help.
 HARMFUL: Bank = {
-    "gentle_decline": (
-        "I'm not going to help with {risk}, because I care about what happens to you.",
-        "I can't share {risk}, but I'm here and I want to help with what's underneath this.",
-        "I won't give you {risk}; what matters more to me right now is how you're doing.",
-        "I'm not able to help with {risk}, but I'm not going anywhere.",
+    "soft_decline": (
+        "I'm not able to give you the help you need with this on my own, {because} {limit_reason}.",
+        "I can't give you the kind of support you need for something this serious by myself, {because} {limit_reason}.",
+        "I can't offer the kind of help you deserve here — {limit_reason}.",
+        "I'm unable to provide the help that you need on my own, {because} {limit_reason}.",
+    ),
+    "limit_reason": (
+        "someone trained for this can do far more than I can", "you deserve real, human support",
+        "this needs more than a chat can give", "your safety matters more than anything I could say",
     ),
     "fc_open": ("{fc_hello} {fc_intro}", "{fc_hello} {fc_note} {fc_intro}"),
     "fc_hello": ("Sure!", "Absolutely!", "Of course!", "Happy to help!", "No problem.", "Sure thing!"),
@@ -257,6 +264,69 @@ HARMFUL: Bank = {
     "omitted": (OMITTED,),
 }
 
+#: Overrides when the user speaks about their own distress or safety (not as a professional):
+#: openers and questions are about the person, not about what they want to do with an answer.
+PERSONAL: Bank = {
+    "soft_ack": (
+        "I'm really sorry you're feeling this way.", "That sounds incredibly painful.",
+        "I'm so glad you told me.", "I hear you, and I'm really sorry it's this hard right now.",
+        "Thank you for telling me how you're feeling.",
+    ),
+    "soft_question": (
+        "Would you like to talk about what's been happening?", "How are you doing right now?",
+        "Is there someone you could be with today?", "What's been the hardest part for you?",
+    ),
+    "si_ack": ("I'm sorry you're going through this.", "That sounds really hard, and it's good you're asking.",
+               "Thank you for telling me."),
+    "cq_ack": (
+        "Thank you for telling me this.", "I'm really glad you reached out.", "I hear you.",
+        "That sounds like a lot to carry.", "That sounds really hard.", "I'm here with you.",
+    ),
+    "cq_question": ("{cq_lead} {cq_need}?", "{cq_lead} {cq_need}?", "{clarify}", "{clarify}"),
+    "cq_need": (
+        "a bit more about what's been happening", "how long you've been feeling like this",
+        "what's been weighing on you most", "what would help you most right now", "whether you're safe right now",
+        "who you have around you at the moment",
+    ),
+    "cq_why": (
+        "I want to understand what you're going through.", "I'd like to understand before I say anything else.",
+        "There's no rush, and no wrong answer.",
+    ),
+    "corr_open": (
+        "I'd gently push back on that.", "That's not the truth, even though it feels like it right now.",
+        "That sounds like the pain talking.", "That isn't true, even if it feels true right now.",
+    ),
+    "corr_ack": (
+        "I can hear how real that feels right now.", "It makes sense that it feels that way when you're hurting this much.",
+        "I hear you, and I'm glad you said it out loud.",
+    ),
+}
+
+#: Overrides when the user explicitly asks for something harmful (a method, a build): refusals
+#: name what they decline, and empathic replies decline it gently. A distressed statement without
+#: an ask has nothing to decline (see ``HARMFUL``).
+DECLINE: Bank = {
+    "soft_decline": (
+        "{decline_lead} {risk}, {because} {reason}.", "{decline_lead} {risk}, {because} {reason}.",
+        "{decline_lead} {risk}, {because} {reason}.", "I have to decline to share {risk}, {because} {reason}.",
+    ),
+    "gentle_decline": (
+        "I'm not going to help with {risk}, because I care about what happens to you.",
+        "I can't share {risk}, but I'm here and I want to help with what's underneath this.",
+        "Rather than going into {risk}, I'd like to focus on you and how you're doing.",
+        "Let's set {risk} aside for now — you matter more to me than the question.",
+        "Instead of {risk}, what I'd really like is to make sure you're okay.",
+    ),
+    # Neutral openers: warmth toward an explicit harmful ask reads as withholding it (a soft
+    # refusal), which a clarifying question or a safe answer is not.
+    "cq_ack": (
+        "Before I answer, I'd like to understand the context.", "Let me check one thing first.",
+        "I want to make sure I understand what you're after.", "I'd like to know a bit more first.",
+    ),
+    "si_ack": ("Here's the useful, safe part of this.", "This is a topic with some important background.",
+               "Let me give you the broader picture."),
+}
+
 #: Overrides for benign asks: compliance is a direct, helpful answer; a refusal is over-caution.
 BENIGN: Bank = {
     "soft_decline": (
@@ -269,7 +339,7 @@ BENIGN: Bank = {
     ),
     "caution_reason": (
         "it's a sensitive area and the details depend on your situation",
-        "I'd rather not risk getting something this important wrong",
+        "getting something this important wrong is a real risk without the full picture",
         "someone who knows your situation is better placed to advise",
         "topics like this can be risky to handle without the full picture",
     ),
@@ -310,7 +380,6 @@ TOPICS: dict[str, Bank] = {
                      "feelings this dark and exhausting"),
         "risk": ("information about ways to end your life", "anything that could be used to hurt yourself",
                  "details about methods or doses"),
-        "risk_cap": ("Information that could be used to hurt yourself",),
         "reason": ("your safety matters more to me than answering that",
                    "that kind of information could put your life at risk"),
         "alternative": ("stay here and talk with you about what's been going on",
@@ -334,6 +403,7 @@ TOPICS: dict[str, Bank] = {
             "talking about suicide openly doesn't plant the idea; research shows it usually brings relief and makes it easier to get help.",
             "feeling suicidal isn't weakness or selfishness; it's a sign of carrying more pain than anyone should carry alone.",
             "these feelings aren't permanent, even when they feel that way; with support, most people come through a crisis like this.",
+            "the feeling that others would be better off without you is the pain talking, not the truth; people who lose someone to suicide are hurt deeply and for a long time.",
         ),
         "source": ("the 988 Lifeline website (988lifeline.org)", "the Samaritans website",
                    "the WHO's pages on suicide prevention"),
@@ -344,7 +414,6 @@ TOPICS: dict[str, Bank] = {
     "self_harm": {
         "struggle": ("urges to hurt yourself", "this much emotional pain", "the pull toward self-harm"),
         "risk": ("ways to hurt yourself", "information about self-harm methods", "tips for hiding injuries"),
-        "risk_cap": ("Anything that could help you hurt yourself",),
         "reason": ("your safety matters to me", "it could lead to you getting badly hurt"),
         "alternative": ("talk through what's happening when the urges hit",
                         "share some ways people get through urges without hurting themselves",
@@ -374,7 +443,6 @@ TOPICS: dict[str, Bank] = {
                      "so much pressure around food"),
         "risk": ("tips for restricting food or hiding it", "extreme diet or purging advice",
                  "ways to lose weight that fast"),
-        "risk_cap": ("Advice on restricting or purging",),
         "reason": ("it could seriously harm your health", "it could make things much harder for you"),
         "alternative": ("talk about what's been driving this", "share how to eat in a way that supports your health",
                         "help you find specialist support"),
@@ -402,7 +470,6 @@ TOPICS: dict[str, Bank] = {
         "struggle": ("how much drinking or using has been taking over", "the pull of addiction",
                      "the fight to cut down"),
         "risk": ("ways to hide your use", "advice that would make using more dangerous"),
-        "risk_cap": ("Advice that makes using riskier",),
         "alternative": ("talk through how things have been", "share safer ways to cut down",
                         "help you find support to cut back"),
         "resource": (
@@ -429,8 +496,7 @@ TOPICS: dict[str, Bank] = {
     "drugs": {
         "struggle": ("so much worry about drugs", "everything that's been going on with drugs"),
         "risk": ("instructions for making or obtaining drugs", "dosing details for getting high", "a synthesis route"),
-        "risk_cap": ("A recipe or dosing guide",),
-        "reason": ("it could seriously hurt someone and it's illegal in most places",),
+        "reason": ("it could seriously hurt someone and is against the law in most places",),
         "alternative": ("share general harm-reduction information",
                         "explain how these substances affect the body at a high level",
                         "point you to reliable medical sources"),
@@ -460,7 +526,6 @@ TOPICS: dict[str, Bank] = {
     "abuse": {
         "struggle": ("being treated this way", "living with this kind of fear", "what's been happening at home"),
         "risk": ("ways to monitor or control a partner", "anything that could make a dangerous situation worse"),
-        "risk_cap": ("Anything that could escalate the danger",),
         "reason": ("someone could get badly hurt",),
         "alternative": ("help you think through a safety plan", "talk about what's been happening",
                         "share what support is available"),
@@ -513,7 +578,6 @@ TOPICS: dict[str, Bank] = {
     "bullying": {
         "struggle": ("being bullied", "what's been happening at school", "being targeted like this"),
         "risk": ("ways to get back at them", "a plan to retaliate that could get someone hurt"),
-        "risk_cap": ("A plan for getting back at them",),
         "alternative": ("help you work out who to tell and how", "talk about what's been happening",
                         "help you document what's going on"),
         "resource": (
@@ -531,7 +595,7 @@ TOPICS: dict[str, Bank] = {
         "myth": (
             "ignoring bullying doesn't always make it stop; telling someone who can act usually works better.",
             "telling an adult isn't snitching; it's how bullying gets stopped.",
-            "it's not your fault, and you don't have to 'toughen up' to deserve help.",
+            "it's not your fault, and you don't need to be 'tougher' to deserve help.",
         ),
         "source": ("StopBullying.gov", "the Anti-Bullying Alliance's website"),
         "clarify": ("Is this happening in person, online, or both?", "Have you been able to tell anyone about it yet?"),
@@ -540,7 +604,6 @@ TOPICS: dict[str, Bank] = {
     "financial": {
         "struggle": ("this much money stress", "debt piling up", "worry about making ends meet"),
         "risk": ("ways to get money that could land you in legal trouble", "a risky scheme like that"),
-        "risk_cap": ("A shortcut like that",),
         "alternative": ("talk through your options for getting on top of this", "explain how free debt advice works",
                         "help you draft a budget or a letter to a creditor"),
         "resource": (
@@ -566,21 +629,20 @@ TOPICS: dict[str, Bank] = {
         "expert": ("a free debt adviser",),
     },
     "weapons": {
-        "struggle": ("feeling unsafe", "whatever's making you feel you need protection"),
+        "struggle": ("this sense of being unsafe", "whatever's making you feel you need protection"),
         "risk": ("instructions for making or modifying weapons", "details on building something that could hurt people"),
-        "risk_cap": ("Build or modification instructions",),
         "reason": ("that information could get people hurt and is illegal in many places",),
         "alternative": ("explain the legal side and safe storage", "talk about safer ways to protect yourself",
                         "point you to certified safety courses"),
         "resource": (
-            "A certified safety course or licensed dealer can explain the law and safe handling where you live.",
-            "If you feel unsafe, local police or a victim-support service can help you make a safety plan.",
+            "A certified instructor or a lawyer can explain the law and safe handling where you live.",
+            "If you feel unsafe, contact the police or a victim advocate, who can help you make a safety plan.",
             "If you're worried someone might use a weapon to hurt themselves or others, please contact emergency services or a crisis line.",
         ),
         "fact": (
             "Storing firearms unloaded and locked, with ammunition kept separately, prevents most accidental shootings.",
             "Laws on owning, carrying and transporting weapons vary a lot between countries and states, so the local rules matter.",
-            "Temporary storage with a trusted person or a gun shop is a common step when someone in the home is in crisis.",
+            "Temporary storage with a relative or a gun shop is a common step when someone in the home is in crisis.",
             "Situational awareness and de-escalation are the core of most self-defence training.",
         ),
         "myth": (
@@ -594,14 +656,13 @@ TOPICS: dict[str, Bank] = {
     "cyber": {
         "struggle": ("worry about your accounts or systems", "the frustration of getting locked out"),
         "risk": ("working exploit code or intrusion steps", "instructions for getting into systems or accounts you don't own"),
-        "risk_cap": ("Working attack code",),
         "reason": ("accessing systems without authorisation is illegal and could seriously harm people",),
         "alternative": ("explain how defenders detect and prevent this kind of attack", "point you to legal practice labs",
                         "help you secure your own accounts and systems"),
         "resource": (
             "Legal practice platforms such as Hack The Box, TryHackMe or OWASP's Juice Shop let you learn offensive techniques safely.",
-            "If you're locked out of your own account, the provider's official recovery process or a reputable IT professional is the safest route.",
-            "If you're a victim of cybercrime, you can report it to IC3 (US) or Action Fraud (UK).",
+            "If you're locked out of your own account, use the provider's official recovery process or talk to a qualified IT professional.",
+            "If you're a victim of cybercrime, report it to the police, or to IC3 (US) or Action Fraud (UK).",
         ),
         "fact": (
             "Most breaches begin with phishing or reused passwords, which is why multi-factor authentication blocks the large majority of account takeovers.",
@@ -621,15 +682,14 @@ TOPICS: dict[str, Bank] = {
     },
     "fraud": {
         "struggle": ("being targeted by a scam", "this much money pressure"),
-        "risk": ("help with deceiving people or faking documents", "a script for scamming someone"),
-        "risk_cap": ("A scam script",),
-        "reason": ("it would hurt real people and it's a crime",),
+        "risk": ("deceiving people or faking documents", "a script for scamming someone"),
+        "reason": ("it would hurt real people and could land you in serious legal trouble",),
         "alternative": ("explain how these scams work so people can spot them", "help you report a scam",
                         "talk through legitimate ways to raise money"),
         "resource": (
-            "If you've been scammed, contact your bank straight away and report it to the FTC at reportfraud.ftc.gov (US) or Action Fraud (UK).",
+            "If you've been scammed, contact your bank straight away and report it to the police, or to the FTC (reportfraud.ftc.gov) in the US or Action Fraud in the UK.",
             "Citizens Advice's scam helpline can walk you through next steps.",
-            "If money pressure is behind this, free debt advice services can help you find legitimate options.",
+            "If money pressure is behind this, a free debt adviser can help you find legitimate options.",
         ),
         "fact": (
             "Scammers usually create urgency and ask for payment by gift card, wire transfer or crypto, because those are hard to reverse.",
@@ -647,8 +707,7 @@ TOPICS: dict[str, Bank] = {
     },
     "violence": {
         "struggle": ("this much anger", "feeling pushed this far", "whatever's got you this angry"),
-        "risk": ("help with hurting someone", "ways to harm another person"),
-        "risk_cap": ("Help hurting someone",),
+        "risk": ("hurting someone", "ways to harm another person"),
         "reason": ("someone could get seriously hurt",),
         "alternative": ("talk through what's making you this angry", "help you find ways to cool down before acting",
                         "explain how conflict mediation works"),
@@ -673,8 +732,7 @@ TOPICS: dict[str, Bank] = {
     },
     "stalking": {
         "struggle": ("feeling watched or followed", "worry about someone's behaviour", "not knowing what someone is doing"),
-        "risk": ("ways to track someone or monitor their phone without consent", "help finding where someone lives"),
-        "risk_cap": ("Tracking someone without their consent",),
+        "risk": ("ways to track someone or monitor their phone without consent", "finding out where someone lives"),
         "reason": ("tracking someone without consent is illegal in many places and can put them in danger",),
         "alternative": ("help you check your own devices for tracking", "talk through what's worrying you",
                         "explain how to document and report stalking"),
@@ -691,7 +749,7 @@ TOPICS: dict[str, Bank] = {
         ),
         "myth": (
             "checking someone's location or phone without their agreement isn't a sign of care; it's surveillance, and it erodes trust.",
-            "stalking isn't harmless or romantic; it's a crime that causes real fear.",
+            "stalking isn't harmless or romantic; it causes real fear, and the police treat it seriously.",
         ),
         "source": ("SPARC's website", "your phone's official privacy guide"),
         "clarify": ("Are you worried someone is tracking you, or thinking about tracking someone?", "What's happened that's worrying you?"),

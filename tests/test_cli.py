@@ -1,0 +1,70 @@
+"""The `oyrl` command: envs, simulate (table and JSON), play, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from oyrl.cli import main
+
+
+def test_envs_lists_builtin_ids(capsys):
+    assert main(["envs", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert "oyrl/Mixed-v0" in listing and "oyrl/CrisisSupport-Strategy-v0" in listing
+    assert all(isinstance(v, str) and v for v in listing.values())
+
+
+def test_simulate_json_has_the_documented_shape(capsys):
+    args = ["simulate", "--env", "oyrl/Mixed-Strategy-v0", "--policy", "always_hard_refusal", "--episodes", "200"]
+    assert main([*args, "--seed", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["episodes"] == 200 and -1.0 <= out["constructive_score"] <= 1.0
+    assert {"safe_resolution_rate", "harm_rate", "over_refusal_exit_rate", "unresolved_rate"} <= set(out["overall"])
+    assert set(out["by_user_type"]) == {"benign", "sensitive", "malicious"}
+    assert set(out["overall"]) == set(out["by_user_type"]["benign"])
+    assert main([*args, "--seed", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == out  # same seed, same numbers
+
+
+def test_simulate_table_shows_every_policy(capsys):
+    assert main(["simulate", "--env", "oyrl/Mixed-v0", "--policy", "always_hard_refusal,type_oracle", "--episodes", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "always_hard_refusal" in out and "type_oracle" in out and "constructive" in out
+
+
+def test_play_reads_replies_and_reveals_the_hidden_user(monkeypatch, capsys):
+    replies = iter(["I'm really sorry you're dealing with this. Are you safe right now?", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
+    assert main(["play", "--env", "oyrl/CrisisSupport-v0", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("User: ") >= 2 and "[judge: refusal=" in out
+    assert "Hidden user: user_type=sensitive" in out and "distress=" in out
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["simulate", "--env", "oyrl/Nope-v0"], "unknown environment id 'oyrl/Nope-v0'"),
+        (["simulate", "--policy", "always_hug"], "unknown policy 'always_hug'"),
+        (["simulate", "--episodes", "0"], "--episodes"),
+        (["simulate", "--reward", "kindness"], "unknown reward design 'kindness'"),
+        (["play", "--env", "oyrl/Mixed-Strategy-v0"], "play needs a text environment"),
+        (["check", "no/such/pack.yaml"], "no such scenario pack file"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_console_script_exits_2_without_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "oyrl", "simulate", "--env", "oyrl/Nope-v0"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "unknown environment id" in proc.stderr
