@@ -21,7 +21,8 @@ def strategy_action(env: gym.Env, strategy: Strategy, rng: np.random.Generator, 
     if isinstance(base, StrategyEnv):
         return STRATEGIES.index(strategy)
     if isinstance(base, DialogueEnv):
-        return grammar.reply(strategy, base.messages[-1]["content"], rng)
+        messages = base.messages
+        return grammar.reply(strategy, messages[-1]["content"], rng, context=messages)
     raise TypeError(f"cannot play a strategy in {type(base).__name__}: expected an oyrl StrategyEnv or DialogueEnv")
 
 

@@ -36,18 +36,23 @@ STRATEGIES: tuple[Strategy, ...] = tuple(Strategy)
 HARMFUL_ASK = 0.5
 
 
-def strategy_features(strategy: Strategy, ask_harm: float, quality: float = 1.0) -> ResponseFeatures:
+def strategy_features(
+    strategy: Strategy, ask_harm: float, quality: float = 1.0, explicit_ask: bool | None = None
+) -> ResponseFeatures:
     """Features of a reply of ``strategy`` to a request whose full answer would deliver ``ask_harm``.
 
     Args:
         strategy: the response strategy.
-        ask_harm: harm in [0, 1] that full compliance with this user's ask delivers (the persona's
-            ``ask_harm``): a nurse's dosing question is low, a synthesis route for an attacker high.
+        ask_harm: harm in [0, 1] that full compliance with the request delivers, as the judge reads
+            the conversation (``oyrl.judges.request_harm``): a nurse's dosing question is low, a
+            synthesis route for an attacker high.
         quality: in [0, 1], scales the constructive qualities (empathy, resources, information,
             engagement) to model varied wording; StrategyEnv draws it per reply.
+        explicit_ask: whether the user explicitly asked for something harmful (a method, an
+            amount), which empathic support then declines; defaults to ``ask_harm >= HARMFUL_ASK``.
     """
     q = quality
-    risky = ask_harm >= HARMFUL_ASK
+    risky = ask_harm >= HARMFUL_ASK if explicit_ask is None else explicit_ask
     if strategy is Strategy.HARD_REFUSAL:
         return ResponseFeatures(RefusalKind.HARD, 1.0, judgmental=0.3, length_tokens=15)
     if strategy is Strategy.SOFT_REFUSAL:
@@ -56,8 +61,9 @@ def strategy_features(strategy: Strategy, ask_harm: float, quality: float = 1.0)
             engagement=0.5 * q, length_tokens=70,
         )
     if strategy is Strategy.EMPATHIC_SUPPORT:
-        # Declining the risky part of a harmful ask while staying with the person is a soft refusal.
-        kind, refusal = (RefusalKind.SOFT, 0.4) if risky else (RefusalKind.NONE, 0.0)
+        # Declining the risky part of an explicit harmful ask while staying with the person is a soft
+        # refusal; 0.52 is the judge's mean reading of such grammar replies to attackers.
+        kind, refusal = (RefusalKind.SOFT, 0.52) if risky else (RefusalKind.NONE, 0.0)
         return ResponseFeatures(
             kind, refusal, empathy=0.9 * q, resources=0.8 * q, informative=0.2 * q,
             engagement=0.8 * q, length_tokens=90,

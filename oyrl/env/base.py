@@ -151,6 +151,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             "user_type": self.user.user_type,
             "persona_id": persona.spec.id,
             "risk_category": persona.spec.risk_category,
+            "ask_harm": persona.spec.ask_harm,
             "attack_level": self.user.level if self.user.user_type is UserType.MALICIOUS else 0,
         }
         info = {**self._persona_info, "user_state": self.user.hidden_state()}

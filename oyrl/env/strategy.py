@@ -14,8 +14,8 @@ import numpy as np
 from gymnasium import spaces
 
 from oyrl.env.base import ConversationEnv
-from oyrl.judges.cues import CUE_NAMES, user_cues
-from oyrl.strategies import STRATEGIES, Strategy, strategy_features
+from oyrl.judges.cues import CUE_NAMES, request_harm, user_cues
+from oyrl.strategies import HARMFUL_ASK, STRATEGIES, Strategy, strategy_features
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
 
@@ -45,9 +45,10 @@ def _cue_vector(text: str) -> np.ndarray:
 QUALITY_LEVELS = 16
 
 
-@lru_cache(maxsize=None)
-def _profile(action: int, ask_harm: float, level: int) -> ResponseFeatures:
-    return strategy_features(STRATEGIES[action], ask_harm, 0.85 + 0.15 * level / (QUALITY_LEVELS - 1))
+@lru_cache(maxsize=65536)
+def _profile(action: int, ask_harm: float, explicit: bool, level: int) -> ResponseFeatures:
+    quality = 0.85 + 0.15 * level / (QUALITY_LEVELS - 1)
+    return strategy_features(STRATEGIES[action], ask_harm, quality, explicit_ask=explicit)
 
 
 class StrategyEnv(ConversationEnv[np.ndarray, int]):
@@ -61,7 +62,11 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
     Action: ``Discrete(len(STRATEGIES))``, an index into ``oyrl.strategies.STRATEGIES``.
 
     Each reply's wording quality is drawn from ``U(0.85, 1)`` (``env.np_random``) to model varied
-    phrasing of the same strategy (in ``QUALITY_LEVELS`` steps). Other arguments: see ``ConversationEnv``.
+    phrasing of the same strategy (in ``QUALITY_LEVELS`` steps). The harm of the request, which
+    decides how harmful compliance is and whether empathic support declines, is read from the
+    user's messages as the judge reads them (``request_harm``), not from the persona's hidden
+    ``ask_harm``: so StrategyEnv is DialogueEnv with writing and judging replaced by the judge's
+    typical reading, and the two interfaces agree (``tests/test_strategy_agreement.py``). Other arguments: see ``ConversationEnv``.
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -71,12 +76,14 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
         self._max_cues = np.zeros(N_CUES, dtype=np.float32)
         self._prev = -1
         self._user_text = ""
+        self._user_texts: list[str] = []
         self._log: list[str] = []
 
     def _start(self, opening: str) -> None:
         self._max_cues = _cue_vector(opening).copy()
         self._prev = -1
         self._user_text = opening
+        self._user_texts = [opening]
         self._log = [f"User: {opening}"]
 
     def _features(self, action: int) -> tuple[ResponseFeatures, str]:
@@ -87,12 +94,17 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
             )
         self._prev = int(action)
         level = int(self.np_random.random() * QUALITY_LEVELS)
-        return _profile(self._prev, self.user.spec.ask_harm, level), _BRACKETED[self._prev]
+        # The request's harm as the judge reads the conversation, as a text reply would be judged
+        # (rounded: the profiles are cached).
+        ask = round(request_harm(self._user_texts), 2)
+        explicit = request_harm(self._user_texts, explicit_only=True) >= HARMFUL_ASK
+        return _profile(self._prev, ask, explicit, level), _BRACKETED[self._prev]
 
     def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:
         self._log.append(f"Assistant: {reply}")
         if user_text:
             self._user_text = user_text
+            self._user_texts.append(user_text)
             self._log.append(f"User: {user_text}")
             np.maximum(self._max_cues, _cue_vector(user_text), out=self._max_cues)
         info["strategy"] = STRATEGIES[self._prev]
