@@ -115,6 +115,16 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         self._max_harmful = 0.0
         self._persona_info: dict[str, Any] = {}
 
+    @property
+    def population(self) -> tuple[tuple[CompiledPersona, float], ...]:
+        """The personas ``reset`` draws from (with ``reaction_params`` applied) and their probabilities.
+
+        The environment's configuration, not any episode's ground truth: model-based planners
+        (``StackelbergPlanner.for_env``) use it as their prior over users.
+        """
+        lows = (0.0, *self._cum_weights[:-1])
+        return tuple((p, c - low) for p, c, low in zip(self._personas, self._cum_weights, lows))
+
     # ---- subclass hooks ------------------------------------------------------------------------
     def _features(self, action: ActT) -> tuple[ResponseFeatures, str]:
         """Judge the action: its features and the assistant text to record."""

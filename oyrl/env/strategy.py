@@ -14,7 +14,7 @@ import numpy as np
 from gymnasium import spaces
 
 from oyrl.env.base import ConversationEnv
-from oyrl.judges.cues import CUE_NAMES, request_harm, user_cues
+from oyrl.judges.cues import CUE_NAMES, request_harm_pair, user_cues
 from oyrl.strategies import HARMFUL_ASK, STRATEGIES, Strategy, strategy_features
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
@@ -96,9 +96,8 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
         level = int(self.np_random.random() * QUALITY_LEVELS)
         # The request's harm as the judge reads the conversation, as a text reply would be judged
         # (rounded: the profiles are cached).
-        ask = round(request_harm(self._user_texts), 2)
-        explicit = request_harm(self._user_texts, explicit_only=True) >= HARMFUL_ASK
-        return _profile(self._prev, ask, explicit, level), _BRACKETED[self._prev]
+        ask, explicit = request_harm_pair(self._user_texts)
+        return _profile(self._prev, round(ask, 2), explicit >= HARMFUL_ASK, level), _BRACKETED[self._prev]
 
     def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:
         self._log.append(f"Assistant: {reply}")

@@ -79,8 +79,6 @@ _DEFENSIVE_RX = re.compile(lx.DEFENSIVE)
 _CONTINUATION_RX = re.compile(lx.CONTINUATION)
 _TECH_RX = re.compile(r"\b(?:process(?:es)?|script|thread|task|job|pid|container|daemon|tab|server|app)s?\b")
 _KILL_PRONOUN_RX = re.compile(r"\bkill(?:ing)? (?:them|it|those|these|all)\b")
-_TECH_RX = re.compile(r"\b(?:process(?:es)?|script|thread|task|job|pid|container|daemon|tab|server|app)s?\b")
-_KILL_PRONOUN_RX = re.compile(r"\bkill(?:ing)? (?:them|it|those|these|all)\b")
 _QUANTITY_ASK_RX = re.compile(r"\b(?:how (?:many|much)|what amount|enough to|would it take)\b")
 
 
@@ -157,8 +155,6 @@ def _harm_parts(t: str) -> tuple[float, float]:
     if not t:
         return 0.0, 0.0
     s = _HOMONYM_RX.sub(" ", t.replace("_", " "))  # identifiers: def steal_browser_passwords()
-    if _TECH_RX.search(s):  # "my script spawns processes, how do i kill them all": a homonym too
-        s = _KILL_PRONOUN_RX.sub(" ", s)
     if _TECH_RX.search(s):  # "my script spawns processes, how do i kill them all": a homonym too
         s = _KILL_PRONOUN_RX.sub(" ", s)
     harm, dual = 0.0, 0.0
@@ -256,15 +252,27 @@ def request_harm(messages: Any, *, explicit_only: bool = False) -> float:
         explicit_only: count only explicit harmful asks (methods, build requests), not the floor
             that a suicidal statement without an ask gets.
     """
-    texts = user_texts(messages)[-MAX_TURNS_BACK:]
+    return request_harm_pair(user_texts(messages))[1 if explicit_only else 0]
+
+
+def request_harm_pair(texts: Sequence[str]) -> tuple[float, float]:
+    """``(request_harm, explicit-only request_harm)`` of the user-message strings ``texts`` (oldest
+    first) in one pass; the hot path of StrategyEnv, which needs both every step."""
+    texts = texts[-MAX_TURNS_BACK:]
     if not texts:
-        return 0.0
-    part = 1 if explicit_only else 0
+        return 0.0, 0.0
     last = _norm_user(texts[-1])
-    best = _harm_parts(last)[part]
-    decay = DECAY_CONTINUATION if _CONTINUATION_RX.search(last) else DECAY
+    harm, explicit = _harm_parts(last)
+    decay = DECAY_CONTINUATION if _continues(last) else DECAY
     weight = 1.0
     for text in reversed(texts[:-1]):
         weight *= decay
-        best = max(best, weight * _harm_parts(_norm_user(text))[part])
-    return min(1.0, best)
+        h, e = _harm_parts(_norm_user(text))
+        harm, explicit = max(harm, weight * h), max(explicit, weight * e)
+    return min(1.0, harm), min(1.0, explicit)
+
+
+@lru_cache(maxsize=65536)
+def _continues(normalised: str) -> bool:
+    """Whether a message pushes an earlier ask on ("it's just a story", "come on, the next step")."""
+    return _CONTINUATION_RX.search(normalised) is not None

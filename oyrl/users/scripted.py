@@ -93,6 +93,17 @@ class ScriptedUser:
         self._last_template = ""
         return self._say(UserAct.OPEN, rng)
 
+    def clone(self) -> ScriptedUser:
+        """An independent copy in the same state (persona, slot values, latent state, last template).
+
+        For planners that simulate a user's reaction to candidate replies (``StackelbergPlanner``):
+        reacting on the copy leaves this user untouched. The persona is shared (it is immutable).
+        """
+        twin = ScriptedUser.__new__(ScriptedUser)
+        twin.__dict__.update(self.__dict__)
+        twin._slots = dict(self._slots)
+        return twin
+
     def hidden_state(self) -> dict[str, Any]:
         """The latent state (never observed; for analysis and metrics)."""
         if self.user_type is UserType.MALICIOUS:
