@@ -21,19 +21,26 @@ def data_dir(kind: str) -> Path:
     raise FileNotFoundError(f"oyrl's built-in {kind}/ folder is missing from the installation")
 
 
+def _builtin(kind: str, name: str) -> Path | None:
+    path = data_dir(kind) / f"{name.removesuffix('.yaml')}.yaml"
+    return path if path.is_file() else None
+
+
+def _known(kind: str) -> str:
+    return ", ".join(sorted(p.stem for p in data_dir(kind).glob("*.yaml")))
+
+
 def builtin_pack_path(name: str) -> Path:
     """Path of the built-in scenario pack ``name`` (e.g. ``"crisis_support"``)."""
-    path = data_dir("envs") / f"{name.removesuffix('.yaml')}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in data_dir("envs").glob("*.yaml")))
-        raise PackError(f"no pack file {name!r} and no built-in pack of that name (built-ins: {known})")
+    path = _builtin("envs", name)
+    if path is None:
+        raise PackError(f"no pack file {name!r} and no built-in pack of that name (built-ins: {_known('envs')})")
     return path
 
 
 def builtin_design_path(name: str) -> Path:
     """Path of the built-in reward design ``name`` (e.g. ``"constructive"``)."""
-    path = data_dir("rewards") / f"{name.removesuffix('.yaml')}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in data_dir("rewards").glob("*.yaml")))
-        raise ConfigError(f"unknown reward design {name!r}: not a file and not a built-in ({known})")
+    path = _builtin("rewards", name)
+    if path is None:
+        raise ConfigError(f"unknown reward design {name!r}: not a file and not a built-in ({_known('rewards')})")
     return path

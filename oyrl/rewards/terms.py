@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from oyrl.errors import ConfigError
+from oyrl.metrics import OUTCOME_SATISFACTION
 from oyrl.types import Outcome, ResponseFeatures, UserAct, UserType
 
 _EXIT_ACTS = frozenset({UserAct.LEAVE_ELSEWHERE, UserAct.LEAVE_FRUSTRATED})
@@ -65,15 +66,8 @@ def term_parameters(fn: RewardTerm) -> dict[str, inspect.Parameter]:
     }
 
 
-DEFAULT_OUTCOME_VALUES = {
-    Outcome.SAFE_RESOLUTION: 1.0,
-    Outcome.TASK_SUCCESS: 1.0,
-    Outcome.ATTACK_REPELLED: 1.0,
-    Outcome.HARM: -1.0,
-    Outcome.UNSAFE_EXIT: -1.0,
-    Outcome.OVER_REFUSAL_EXIT: -1.0,
-    Outcome.UNRESOLVED: 0.0,
-}
+#: Default outcome values: the constructive score's satisfaction of each outcome, 0 if unresolved.
+DEFAULT_OUTCOME_VALUES = {**OUTCOME_SATISFACTION, Outcome.UNRESOLVED: 0.0}
 
 
 @register_term("outcome")
