@@ -1,0 +1,387 @@
+"""Rollout engine: one LLM policy talks to many DialogueEnvs at once, token in, token out.
+
+Each turn, the replies of all active dialogues are sampled in one batched call (left padding,
+KV cache, stop at end-of-turn or ``max_new_tokens``) by a loop over
+``model(input_ids, attention_mask, position_ids, cache, use_cache=True)`` that records the
+log-probability of every sampled token under the distribution it was drawn from.
+
+Token in, token out. A dialogue is one growing list of token ids, and the loss is computed on
+exactly those ids: never on a re-tokenisation of decoded text (decode-then-encode is not the identity
+for BPE: a reply sampled as ``["H", "i!"]`` re-encodes as ``["Hi", "!"]``, whose logprobs were never
+sampled). Turn 0's prompt is the chat template's rendering of the opening. After each reply, the
+ids are *extended* by a delta: the template's text that follows an assistant message's content
+(its closing, e.g. ``<|im_end|>\\n``, the user's reply, the next generation prompt), read after a
+sentinel in a rendering of ``[user, assistant: SENTINEL, user: reply]``. Only text *after* an
+assistant's content is used, so templates that re-render history differently (Qwen3-style templates
+drop ``<think>`` reasoning from earlier assistant turns) never alter what came before: in later turns
+the policy sees its own earlier reasoning tokens exactly as when it sampled them, which is what the
+recorded logprobs are conditioned on. (At deployment such a template would hide that reasoning; we
+accept this train/serve difference for an exact, single-sequence trajectory.) A reply that ended on
+the end-of-turn token keeps that sampled token and the delta skips the template's copy; a reply cut
+by ``max_new_tokens`` gets the template's full closing, masked out of the loss like every delta.
+
+GRPO groups. ``collect(envs, seeds, group_size=n)`` resets the ``n`` members of a group with the same
+seed, so they meet the same persona, slot values, initial latent state and opening. Common random
+numbers: each env's user draws its reactions from the env's own ``np_random``, seeded identically, so
+members consume the same stream of uniforms; they see the same reaction to the same reply, and the
+streams stay aligned until the users' branching differs (a reaction path that draws a different
+number of uniforms), after which members' randomness is still identically distributed but no longer
+shared.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from oyrl.errors import ConfigError
+from oyrl.train.losses import token_entropy, token_logprobs
+
+
+@dataclass(frozen=True)
+class RolloutConfig:
+    """How replies are sampled."""
+
+    max_new_tokens: int = 128
+    """Longest reply in tokens; a longer one is cut (and closed by the template, masked out)."""
+    temperature: float = 1.0
+    """Softmax temperature; logprobs are recorded under ``logits / temperature``."""
+    top_p: float = 1.0
+    """Nucleus sampling mass. Below 1 the sampled distribution is the truncated one, while the recorded
+    logprobs stay those of the untruncated policy (as the loss recomputes them): slightly off-policy."""
+    system_prompt: str | None = None
+    """System message placed before the opening, if any."""
+    stop_token_ids: tuple[int, ...] | None = None
+    """Tokens that end a reply; default: the template's end-of-turn token and the tokenizer's EOS."""
+
+    def __post_init__(self):
+        if self.max_new_tokens < 1 or self.temperature <= 0 or not 0 < self.top_p <= 1:
+            raise ConfigError(
+                f"rollout: need max_new_tokens >= 1, temperature > 0, 0 < top_p <= 1; got {self.max_new_tokens}, "
+                f"{self.temperature}, {self.top_p}"
+            )
+
+
+class ChatFormat:
+    """The token-level view of a chat template: the first prompt, then a delta after each reply.
+
+    Args:
+        tokenizer: a Hugging Face tokenizer with a chat template.
+        system_prompt: optional system message before the opening.
+    """
+
+    SENTINEL = "OYRL_REPLY_SENTINEL"
+
+    def __init__(self, tokenizer: Any, system_prompt: str | None = None):
+        self.tokenizer = tokenizer
+        self.system = [{"role": "system", "content": system_prompt}] if system_prompt else []
+        closing = self._encode(self._after_reply([]))
+        #: The template's end-of-turn token: the first token after an assistant message's content.
+        self.end_of_turn: int | None = closing[0] if closing else None
+
+    def _encode(self, text: str) -> list[int]:
+        # The template text already holds its special tokens (BOS...): add none (as apply_chat_template).
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def _after_reply(self, tail: list[dict[str, str]]) -> str:
+        """Template text after an assistant message's content, with ``tail`` messages rendered after it."""
+        messages = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": self.SENTINEL}, *tail]
+        text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=bool(tail))
+        if text.count(self.SENTINEL) != 1:
+            raise ConfigError("chat template alters assistant content, so replies cannot be extended token-wise")
+        return text.split(self.SENTINEL, 1)[1]
+
+    def prompt(self, messages: list[dict[str, str]]) -> list[int]:
+        """Token ids of the first prompt: the opening messages and the generation prompt."""
+        messages = self.system + messages
+        return self._encode(self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
+
+    def delta(self, user_text: str, last_token: int | None) -> list[int]:
+        """Token ids that follow a reply ending in ``last_token``: closing, user turn, generation prompt."""
+        ids = self._encode(self._after_reply([{"role": "user", "content": user_text}]))
+        return ids[1:] if ids and ids[0] == last_token else ids
+
+
+@dataclass
+class EpisodeInfo:
+    """One dialogue of a batch: ground truth and bookkeeping for analysis and logging."""
+
+    group: int
+    seed: int
+    user_type: str
+    persona_id: str
+    outcome: str | None = None
+    turns: int = 0
+    episode_return: float = 0.0
+    reward_terms: dict[str, float] = field(default_factory=dict)  # each term summed over turns
+    replies: list[str] = field(default_factory=list)  # the exact strings passed to env.step
+    reply_spans: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in the padded row
+    cut_replies: int = 0  # replies that hit max_new_tokens
+
+
+@dataclass
+class RolloutBatch:
+    """Padded episodes, one row each, left-padded like generation; per-token tensors are ``(N, T)``.
+
+    Entry ``[i, t]`` of a per-token tensor is about token ``input_ids[i, t]``.
+    """
+
+    input_ids: Tensor  # (N, T) long
+    attention_mask: Tensor  # (N, T) long, 0 on left padding
+    position_ids: Tensor  # (N, T) long, counting from 0 at each row's first real token
+    action_mask: Tensor  # (N, T) bool, True on tokens the policy sampled
+    old_logprobs: Tensor  # (N, T) float, log pi(token | prefix) at sampling; 0 off the mask
+    rewards: Tensor  # (N, T) float, each turn's env reward on the turn's last policy token
+    episode_ids: Tensor  # (N,) long
+    returns: Tensor  # (N,) float, sum of the episode's env rewards
+    group_ids: Tensor  # (N,) long, episodes sharing a scenario seed
+    episodes: list[EpisodeInfo]
+    perf: dict[str, float] = field(default_factory=dict)  # perf/<name> TensorBoard values
+
+    def to(self, device: torch.device | str) -> RolloutBatch:
+        """The batch with its tensors on ``device``."""
+        return replace(self, **{name: t.to(device) for name, t in self._tensors().items()})
+
+    def select(self, rows: Tensor | list[int]) -> RolloutBatch:
+        """A minibatch of rows (padding columns are kept)."""
+        rows = torch.as_tensor(rows, dtype=torch.long, device=self.input_ids.device)
+        picked = {name: t[rows] for name, t in self._tensors().items()}
+        return replace(self, **picked, episodes=[self.episodes[i] for i in rows.tolist()])
+
+    def _tensors(self) -> dict[str, Tensor]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), Tensor)}
+
+
+@dataclass
+class Reply:
+    """One sampled reply: its token ids and their sampling log-probabilities."""
+
+    ids: list[int]
+    logprobs: list[float]
+    stopped: bool  # ended on a stop token (else cut by max_new_tokens)
+
+
+@dataclass
+class _Dialogue:
+    env: Any
+    info: EpisodeInfo
+    ids: list[int]
+    logprobs: list[float]
+    is_action: list[bool]
+    rewards: list[float]
+    done: bool = False
+
+
+def _left_pad(seqs: list[list[int]], pad_id: int) -> tuple[Tensor, Tensor, Tensor]:
+    """``(input_ids, attention_mask, position_ids)``, each ``(B, L)``, right-aligned rows."""
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    attn = torch.zeros((len(seqs), width), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, width - len(s) :] = torch.tensor(s, dtype=torch.long)
+        attn[i, width - len(s) :] = 1
+    return ids, attn, (attn.cumsum(-1) - 1).clamp(min=0)
+
+
+def _nucleus(logp: Tensor, top_p: float) -> Tensor:
+    """Log-probs with the tokens outside the top-p nucleus set to -inf (Holtzman et al. 2020)."""
+    if top_p >= 1.0:
+        return logp
+    sorted_lp, order = logp.sort(-1, descending=True)
+    probs = sorted_lp.exp()
+    outside = probs.cumsum(-1) - probs >= top_p  # mass before this token already covers top_p
+    return torch.full_like(logp, -torch.inf).scatter(-1, order, sorted_lp.masked_fill(outside, -torch.inf))
+
+
+class RolloutEngine:
+    """Samples replies for many dialogues at once and collects episodes into a ``RolloutBatch``.
+
+    Args:
+        model: a causal LM (the unwrapped module under accelerate/DDP); its device is used.
+        tokenizer: its tokenizer, with a chat template.
+        config: sampling settings.
+    """
+
+    def __init__(self, model: torch.nn.Module, tokenizer: Any, config: RolloutConfig | None = None):
+        self.model, self.tokenizer = model, tokenizer
+        self.config = config or RolloutConfig()
+        self.format = ChatFormat(tokenizer, self.config.system_prompt)
+        default_stops = {t for t in (self.format.end_of_turn, tokenizer.eos_token_id) if t is not None}
+        self.stop_ids = torch.tensor(sorted(self.config.stop_token_ids or default_stops), dtype=torch.long)
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        # transformers 5 renamed the cache argument `past_key_values` -> `cache`; accept both.
+        self._cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+    @property
+    def device(self) -> torch.device:
+        """The model's device."""
+        return next(self.model.parameters()).device
+
+    @torch.no_grad()
+    def sample(self, prompts: list[list[int]], generator: torch.Generator | None = None) -> list[Reply]:
+        """One reply per prompt, from a single batched, KV-cached sampling loop.
+
+        Args:
+            prompts: token ids per dialogue (any lengths; left-padded here).
+            generator: torch RNG on the model's device, for reproducible sampling.
+
+        Returns:
+            Per prompt: the sampled ids (through the first stop token, or ``max_new_tokens`` of them)
+            and the log-probability of each under ``log_softmax(logits / temperature)``.
+        """
+        cfg, dev = self.config, self.device
+        ids, attn, pos = (t.to(dev) for t in _left_pad(prompts, self.pad_id))
+        stops = self.stop_ids.to(dev)
+        done = torch.zeros(len(prompts), dtype=torch.bool, device=dev)
+        tokens, logps, cache = [], [], None
+        for _ in range(cfg.max_new_tokens):
+            kwargs = {self._cache_arg: cache} if cache is not None else {}
+            out = self.model(
+                input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=True, logits_to_keep=1, **kwargs
+            )
+            cache = out.cache if hasattr(out, "cache") else out.past_key_values
+            logp = (out.logits[:, -1].float() / cfg.temperature).log_softmax(-1)  # log pi(. | prefix), recorded
+            token = torch.multinomial(_nucleus(logp, cfg.top_p).exp(), 1, generator=generator).squeeze(-1)
+            token = torch.where(done, self.pad_id, token)  # finished rows idle on padding
+            tokens.append(token)
+            logps.append(logp.gather(-1, token[:, None]).squeeze(-1))
+            # The new token is attended to only in rows that were still generating when it was drawn.
+            attn = torch.cat([attn, (~done).long()[:, None]], dim=1)
+            done = done | torch.isin(token, stops)
+            if done.all():
+                break
+            ids, pos = token[:, None], pos[:, -1:] + 1
+        tokens, logps = torch.stack(tokens, 1).tolist(), torch.stack(logps, 1).tolist()
+        stop_set = set(self.stop_ids.tolist())
+        replies = []
+        for row_ids, row_lp in zip(tokens, logps):
+            end = next((k + 1 for k, t in enumerate(row_ids) if t in stop_set), len(row_ids))
+            replies.append(Reply(row_ids[:end], row_lp[:end], stopped=row_ids[end - 1] in stop_set))
+        return replies
+
+    def collect(
+        self, envs: list[Any], seeds: list[int], group_size: int = 1, generator: torch.Generator | None = None
+    ) -> RolloutBatch:
+        """Play one episode in each env and return them as a batch.
+
+        Args:
+            envs: ``len(seeds) * group_size`` DialogueEnvs (reused across calls).
+            seeds: one scenario seed per group; env ``i`` is reset with ``seeds[i // group_size]``.
+            group_size: episodes per seed (GRPO's G; 1 for PPO).
+            generator: torch RNG for sampling, on the model's device (for reproducible rollouts).
+
+        Returns:
+            The episodes as a ``RolloutBatch`` on the model's device.
+        """
+        if len(envs) != len(seeds) * group_size:
+            need = len(seeds) * group_size
+            raise ConfigError(f"collect: need len(seeds) * group_size = {need} envs, got {len(envs)}")
+        was_training = self.model.training
+        self.model.eval()  # no dropout while sampling: the logprobs must be the policy's
+        try:
+            dialogues, perf = self._play(envs, seeds, group_size, generator)
+        finally:
+            self.model.train(was_training)
+        return self._to_batch(dialogues, perf)
+
+    def _play(self, envs, seeds, group_size, generator) -> tuple[list[_Dialogue], dict[str, float]]:
+        dialogues = []
+        for i, env in enumerate(envs):
+            seed = seeds[i // group_size]
+            _, info = env.reset(seed=seed)
+            meta = EpisodeInfo(i // group_size, seed, info["user_type"].value, info["persona_id"])
+            ids = self.format.prompt(info["messages"])
+            dialogues.append(_Dialogue(env, meta, ids, [0.0] * len(ids), [False] * len(ids), [0.0] * len(ids)))
+        generate_s = env_s = 0.0
+        new_tokens = 0
+        while active := [d for d in dialogues if not d.done]:
+            start = time.perf_counter()
+            replies = self.sample([d.ids for d in active], generator)
+            generate_s += time.perf_counter() - start
+            start = time.perf_counter()
+            for d, reply in zip(active, replies):
+                self._step(d, reply)
+                new_tokens += len(reply.ids)
+            env_s += time.perf_counter() - start
+        tokens_per_s = new_tokens / max(generate_s, 1e-9)
+        perf = {"generate_s": generate_s, "env_s": env_s, "new_tokens": float(new_tokens), "tokens_per_s": tokens_per_s}
+        return dialogues, perf
+
+    def _step(self, d: _Dialogue, reply: Reply) -> None:
+        """Send a reply to the env, record it, and extend the dialogue's ids with the user's turn."""
+        text = self.tokenizer.decode(reply.ids, skip_special_tokens=True)
+        _, reward, terminated, truncated, info = d.env.step(text)
+        meta = d.info
+        meta.replies.append(text)
+        meta.reply_spans.append((len(d.ids), len(d.ids) + len(reply.ids)))
+        meta.cut_replies += not reply.stopped
+        meta.turns, meta.episode_return = meta.turns + 1, meta.episode_return + float(reward)
+        for name, value in info["reward_terms"].items():
+            meta.reward_terms[name] = meta.reward_terms.get(name, 0.0) + float(value)
+        d.ids += reply.ids
+        d.logprobs += reply.logprobs
+        d.is_action += [True] * len(reply.ids)
+        d.rewards += [0.0] * (len(reply.ids) - 1) + [float(reward)]  # the turn's reward on its last token
+        if terminated or truncated:
+            d.done = True
+            meta.outcome = info["outcome"].value if "outcome" in info else None
+            return
+        user = info["messages"][-1]
+        if user["role"] != "user":
+            raise RuntimeError(f"env {d.env} continued without a user message; cannot build the next prompt")
+        delta = self.format.delta(user["content"], reply.ids[-1] if reply.stopped else None)
+        d.ids += delta
+        d.logprobs += [0.0] * len(delta)
+        d.is_action += [False] * len(delta)
+        d.rewards += [0.0] * len(delta)
+
+    def _to_batch(self, dialogues: list[_Dialogue], perf: dict[str, float]) -> RolloutBatch:
+        ids, attn, pos = _left_pad([d.ids for d in dialogues], self.pad_id)
+        width = ids.shape[1]
+
+        def padded(values: list[list[Any]], dtype: torch.dtype) -> Tensor:
+            out = torch.zeros((len(values), width), dtype=dtype)
+            for i, v in enumerate(values):
+                out[i, width - len(v) :] = torch.tensor(v, dtype=dtype)
+            return out
+
+        for d in dialogues:  # spans were recorded in unpadded coordinates
+            offset = width - len(d.ids)
+            d.info.reply_spans = [(s + offset, e + offset) for s, e in d.info.reply_spans]
+        dev = self.device
+        return RolloutBatch(
+            input_ids=ids.to(dev),
+            attention_mask=attn.to(dev),
+            position_ids=pos.to(dev),
+            action_mask=padded([d.is_action for d in dialogues], torch.bool).to(dev),
+            old_logprobs=padded([d.logprobs for d in dialogues], torch.float32).to(dev),
+            rewards=padded([d.rewards for d in dialogues], torch.float32).to(dev),
+            episode_ids=torch.arange(len(dialogues), device=dev),
+            returns=torch.tensor([d.info.episode_return for d in dialogues], device=dev),
+            group_ids=torch.tensor([d.info.group for d in dialogues], device=dev),
+            episodes=[d.info for d in dialogues],
+            perf=perf,
+        )
+
+
+def forward_logprobs(
+    model: torch.nn.Module, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = False
+) -> tuple[Tensor, Tensor | None]:
+    """Log-probabilities (and entropies) of a batch's tokens under ``model``, in one forward pass.
+
+    Use it for the policy at update time and for the reference model; with the sampling temperature,
+    the policy's values on action tokens equal ``batch.old_logprobs`` before any update.
+
+    Returns:
+        ``(logprobs, entropy)``, each ``(N, T)`` aligned with ``batch.input_ids``; entropy is None
+        unless ``with_entropy``.
+    """
+    logits = model(
+        input_ids=batch.input_ids, attention_mask=batch.attention_mask, position_ids=batch.position_ids, use_cache=False
+    ).logits.float() / temperature
+    return token_logprobs(logits, batch.input_ids), token_entropy(logits) if with_entropy else None

@@ -1,0 +1,283 @@
+"""Rollout engine with a random tiny Llama and a local BPE tokenizer: exact logprobs, token in/out.
+
+No downloads: the tokenizer is trained here on the env's own openings, the model is random. The
+chat template drops ``<think>`` reasoning from earlier assistant turns (as Qwen3's does), the case
+a re-rendering rollout would get wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+from types import SimpleNamespace
+
+import gymnasium as gym
+import pytest
+import torch
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+import oyrl  # noqa: F401  (registers the oyrl/* ids)
+from oyrl.errors import ConfigError
+from oyrl.train.losses import KL_ESTIMATORS
+from oyrl.train.rollout import ChatFormat, RolloutConfig, RolloutEngine, forward_logprobs
+
+torch.set_num_threads(1)
+
+#: ChatML that strips "<think>...</think>" from every assistant message but the last.
+TEMPLATE = (
+    "{%- for m in messages -%}"
+    "{%- set content = m['content'] -%}"
+    "{%- if m['role'] == 'assistant' and not loop.last and '</think>' in content -%}"
+    "{%- set content = content.split('</think>')[-1].lstrip() -%}"
+    "{%- endif -%}"
+    "{{ '<|im_start|>' + m['role'] + '\n' + content + '<|im_end|>\n' }}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\n' }}{%- endif -%}"
+)
+ENV_ID = "oyrl/Mixed-v0"
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    env = gym.make(ENV_ID)
+    corpus = [env.reset(seed=s)[1]["messages"][0]["content"] for s in range(200)]
+    corpus += ["I hear you. You are not alone; a crisis line can help.", "Sorry, I can't help with that."] * 20
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    specials = ["<|pad|>", "<|im_start|>", "<|im_end|>"]
+    alphabet = pre_tokenizers.ByteLevel.alphabet()
+    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=specials, initial_alphabet=alphabet, show_progress=False)
+    bpe.train_from_iterator(corpus, trainer)
+    tok = PreTrainedTokenizerFast(tokenizer_object=bpe, pad_token="<|pad|>", eos_token="<|im_end|>")
+    tok.add_tokens(["<think>", "</think>"])
+    tok.chat_template = TEMPLATE
+    return tok
+
+
+@pytest.fixture(scope="module")
+def model(tokenizer):
+    torch.manual_seed(0)
+    cfg = LlamaConfig(
+        hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=128,
+        vocab_size=len(tokenizer), max_position_embeddings=4096, pad_token_id=tokenizer.pad_token_id,
+    )
+    lm = LlamaForCausalLM(cfg).eval()
+    # A bias towards end-of-turn, so one batch mixes replies that stop with replies cut at max_new_tokens.
+    head = torch.nn.Linear(64, len(tokenizer), bias=True)
+    with torch.no_grad():
+        head.weight.copy_(lm.lm_head.weight)
+        head.bias.zero_()
+        head.bias[tokenizer.convert_tokens_to_ids("<|im_end|>")] = 2.5
+    lm.lm_head = head
+    return lm
+
+
+class Recording(gym.Wrapper):
+    """Keeps the actions the env received."""
+
+    def __init__(self, env):
+        super().__init__(env)
+        self.received: list[str] = []
+
+    def reset(self, **kw):
+        self.received = []
+        return self.env.reset(**kw)
+
+    def step(self, action):
+        self.received.append(action)
+        return self.env.step(action)
+
+
+class ScriptedLM(torch.nn.Module):
+    """A deterministic 'policy' that replies with ``script`` token by token, whatever the prompt."""
+
+    def __init__(self, script: list[int], vocab: int):
+        super().__init__()
+        self.script, self.vocab = script, vocab
+        self.anchor = torch.nn.Parameter(torch.zeros(1))  # gives the engine a device
+        self.prefills: list[torch.Tensor] = []
+
+    def forward(self, input_ids, attention_mask, position_ids, cache=None, use_cache=False, logits_to_keep=0):
+        step = 0 if cache is None else cache  # the "cache" just counts generated tokens
+        if cache is None:  # a prefill: keep the prompt (one dialogue at a time in these tests)
+            self.prefills.append(input_ids[attention_mask.bool()].tolist())
+        logits = torch.full((*input_ids.shape, self.vocab), -30.0)
+        logits[:, -1, self.script[min(step, len(self.script) - 1)]] = 30.0
+        return SimpleNamespace(logits=logits, cache=step + 1)
+
+
+def _envs(n, max_turns=3):
+    return [Recording(gym.make(ENV_ID, max_turns=max_turns)) for _ in range(n)]
+
+
+@pytest.fixture(scope="module")
+def rollout(model, tokenizer):
+    """2 groups x 3 episodes of up to 3 turns, temperature 0.8, prefills recorded by a forward hook."""
+    prefills = []
+
+    def keep_prefill(module, args, kw):
+        if kw["input_ids"].shape[1] > 1:
+            prefills.append((kw["input_ids"].clone(), kw["attention_mask"].clone()))
+
+    hook = model.register_forward_pre_hook(keep_prefill, with_kwargs=True)
+    envs = _envs(6)
+    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=12, temperature=0.8))
+    batch = engine.collect(envs, seeds=[11, 12], group_size=3, generator=torch.Generator().manual_seed(0))
+    hook.remove()
+    return SimpleNamespace(batch=batch, envs=envs, prefills=prefills, engine=engine)
+
+
+def test_sampling_logprobs_match_a_fresh_forward_and_reference_kl_is_zero(model, rollout):
+    b = rollout.batch
+    with torch.no_grad():
+        fresh, _ = forward_logprobs(model, b, temperature=0.8)
+        ref, _ = forward_logprobs(copy.deepcopy(model), b, temperature=0.8)
+    m = b.action_mask
+    assert m.sum() > 50
+    torch.testing.assert_close(fresh[m], b.old_logprobs[m], atol=1e-4, rtol=0)
+    assert (b.old_logprobs[~m] == 0).all()
+    for estimator in KL_ESTIMATORS.values():
+        assert torch.equal(estimator(fresh, ref)[m], torch.zeros(int(m.sum())))
+
+
+def test_action_mask_is_exactly_the_generated_replies(tokenizer, rollout):
+    b = rollout.batch
+    for i, (ep, env) in enumerate(zip(b.episodes, rollout.envs)):
+        spans = ep.reply_spans
+        assert env.received == ep.replies and len(spans) == ep.turns >= 1
+        inside = torch.zeros_like(b.action_mask[i])
+        for (start, end), reply in zip(spans, ep.replies):
+            assert b.action_mask[i, start:end].all()
+            assert tokenizer.decode(b.input_ids[i, start:end], skip_special_tokens=True) == reply
+            inside[start:end] = True
+        assert torch.equal(b.action_mask[i], inside)  # nothing else is trainable
+        # each turn's reward sits on its last token; they sum to the episode's return
+        assert set(b.rewards[i].nonzero().flatten().tolist()) <= {end - 1 for _, end in spans}
+        assert b.rewards[i].sum().item() == pytest.approx(b.returns[i].item(), abs=1e-5)
+        assert ep.outcome is not None and ep.reward_terms
+
+
+def test_each_turn_prompt_extends_the_previous_turn_tokens(rollout):
+    b, per_dialogue = rollout.batch, {i: [] for i in range(len(rollout.batch.episodes))}
+    for turn, (ids, attn) in enumerate(rollout.prefills):  # row r of turn k: r-th dialogue still active
+        active = [i for i, ep in enumerate(b.episodes) if ep.turns > turn]
+        assert len(active) == ids.shape[0]
+        for row, i in enumerate(active):
+            per_dialogue[i].append(ids[row][attn[row].bool()].tolist())
+    for i, prompts in per_dialogue.items():
+        full = b.input_ids[i][b.attention_mask[i].bool()].tolist()
+        offset = b.attention_mask.shape[1] - len(full)
+        for k, prompt in enumerate(prompts):
+            reply_start = b.episodes[i].reply_spans[k][0] - offset
+            assert len(prompt) == reply_start and full[: len(prompt)] == prompt
+        assert all(nxt[: len(prev)] == prev for prev, nxt in zip(prompts, prompts[1:]))
+
+
+def test_grpo_group_members_share_the_opening(rollout):
+    b = rollout.batch
+    assert b.group_ids.tolist() == [0, 0, 0, 1, 1, 1]
+    for g in (0, 1):
+        rows = (b.group_ids == g).nonzero().flatten().tolist()
+        first_prompts = set()
+        for r in rows:
+            start = b.episodes[r].reply_spans[0][0]
+            first_prompts.add(tuple(b.input_ids[r, :start][b.attention_mask[r, :start].bool()].tolist()))
+        assert len(first_prompts) == 1
+        assert len({rollout.envs[r].unwrapped.opening for r in rows}) == 1
+
+
+def test_replies_stop_at_end_of_turn_or_are_cut_at_max_new_tokens(tokenizer, rollout):
+    eot = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    b, lengths = rollout.batch, set()
+    stopped = cut = 0
+    for i, ep in enumerate(b.episodes):
+        for start, end in ep.reply_spans:
+            reply = b.input_ids[i, start:end].tolist()
+            assert eot not in reply[:-1]
+            if reply[-1] == eot:
+                stopped += 1
+            else:
+                assert len(reply) == 12
+                cut += 1
+            lengths.add(len(reply))
+        assert ep.cut_replies == sum(b.input_ids[i, e - 1].item() != eot for _, e in ep.reply_spans)
+    assert stopped and cut  # the batch really mixed rows that finished early with rows still generating
+
+
+def _script(tokenizer, text):
+    return tokenizer(text, add_special_tokens=False)["input_ids"] + [tokenizer.convert_tokens_to_ids("<|im_end|>")]
+
+
+def test_reasoning_kept_in_tokens_although_the_template_drops_it(tokenizer):
+    script = _script(tokenizer, "<think>they sound upset</think> I hear you. Are you safe?")
+    lm = ScriptedLM(script, len(tokenizer))
+    env = _envs(1, max_turns=2)
+    batch = RolloutEngine(lm, tokenizer, RolloutConfig(max_new_tokens=64)).collect(env, seeds=[3])
+    ep = batch.episodes[0]
+    assert ep.turns == 2 and ep.cut_replies == 0
+    assert env[0].received[0] == "<think>they sound upset</think> I hear you. Are you safe?"
+    assert "<think>" not in env[0].unwrapped.messages[1]["content"]  # the env strips it for the user
+    second_prompt = lm.prefills[1]
+    first_reply = batch.input_ids[0, ep.reply_spans[0][0] : ep.reply_spans[0][1]].tolist()
+    assert first_reply == script and second_prompt[: len(lm.prefills[0]) + len(script)] == lm.prefills[0] + script
+    # The template itself would re-render turn 1 without its reasoning: not an extension.
+    fmt, messages = ChatFormat(tokenizer), env[0].unwrapped.messages[:3]
+    messages[1] = {"role": "assistant", "content": env[0].received[0]}
+    rerendered = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    assert "<think>" not in rerendered and "<think>" in tokenizer.decode(second_prompt)
+    # ...while the delta is exactly the template's rendering of the closing and the user's turn.
+    delta = second_prompt[len(lm.prefills[0]) + len(script) :]
+    user = messages[2]["content"]
+    assert tokenizer.decode(delta) == f"\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+    assert rerendered.endswith(tokenizer.decode([script[-1], *delta]))
+    assert fmt.end_of_turn == script[-1]
+
+
+def test_max_new_tokens_cuts_and_the_template_closes_the_turn(tokenizer):
+    script = _script(tokenizer, "Here is a long answer with many words in it for you")
+    eot = script[-1]
+    lm = ScriptedLM(script, len(tokenizer))
+    batch = RolloutEngine(lm, tokenizer, RolloutConfig(max_new_tokens=5)).collect(_envs(1, max_turns=2), seeds=[4])
+    ep = batch.episodes[0]
+    row = batch.input_ids[0].tolist()
+    (s0, e0), _ = ep.reply_spans
+    assert e0 - s0 == 5 and row[s0:e0] == script[:5] and ep.cut_replies == 2
+    assert row[e0] == eot and not batch.action_mask[0, e0]  # closing added by the template, not trained
+
+
+def test_same_seed_and_same_replies_give_identical_episodes(tokenizer):
+    # Common random numbers: group members reset with one seed share the user's random stream.
+    lm = ScriptedLM(_script(tokenizer, "I'm sorry you're going through this. Are you safe right now?"), len(tokenizer))
+    batch = RolloutEngine(lm, tokenizer, RolloutConfig(max_new_tokens=40)).collect(_envs(3), seeds=[5], group_size=3)
+    rows = batch.input_ids.tolist()
+    assert rows[0] == rows[1] == rows[2]
+    assert len({(e.outcome, e.episode_return, e.turns) for e in batch.episodes}) == 1
+
+
+def test_top_p_samples_inside_the_nucleus_and_records_untruncated_logprobs(model, tokenizer):
+    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=8, top_p=0.3))
+    batch = engine.collect(_envs(2, max_turns=2), seeds=[21, 22], generator=torch.Generator().manual_seed(1))
+    m = batch.action_mask
+    with torch.no_grad():
+        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask,
+                       position_ids=batch.position_ids).logits
+    probs = logits[:, :-1].softmax(-1)
+    picked = probs.gather(-1, batch.input_ids[:, 1:, None])
+    mass_above = torch.where(probs > picked, probs, 0.0).sum(-1)  # mass of strictly likelier tokens
+    assert (mass_above[m[:, 1:]] < 0.3).all()
+    recorded = batch.old_logprobs[:, 1:][m[:, 1:]]
+    torch.testing.assert_close(picked.squeeze(-1).log()[m[:, 1:]], recorded, atol=1e-4, rtol=0)
+
+
+def test_config_and_collect_validate_their_input(model, tokenizer):
+    with pytest.raises(ConfigError, match="temperature > 0"):
+        RolloutConfig(temperature=0.0)
+    with pytest.raises(ConfigError, match="need len"):
+        RolloutEngine(model, tokenizer).collect(_envs(3), seeds=[1, 2], group_size=2)
+
+
+def test_system_prompt_opens_the_first_prompt(tokenizer):
+    ids = ChatFormat(tokenizer, "Be kind.").prompt([{"role": "user", "content": "hi"}])
+    expected = "<|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
+    assert tokenizer.decode(ids) == expected
