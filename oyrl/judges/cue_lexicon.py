@@ -48,7 +48,7 @@ CUES: dict[str, list[tuple[float, str]]] = {
                     r"(?:want|wanna|going) to die", r"wanna die", r"unalive", r"ctb",
                     rf"{DONT} want to (?:be here|live|exist|wake up|be alive)", r"better off without me",
                     r"(?:hurt|hurting|cut|cutting|harm|harming|burn|burning) my ?self", r"self[- ]?harm\w*",
-                    r"(?:want|urge|urges|need) to (?:cut|hurt|burn)", r"painless way", r"not wake up",
+                    r"(?:want|wanting|urge|urges|need|needing) to (?:cut|hurt|burn)", r"painless way", r"not wake up",
                     r"no reason to (?:live|go on)",
                     r"(?:suicide|goodbye) (?:note|letter)", r"starv(?:e|ing) my ?self",
                     r"make my ?self (?:throw up|sick|vomit)", r"jump (?:off|from) (?:a|the)",
@@ -114,6 +114,7 @@ CUES: dict[str, list[tuple[float, str]]] = {
                     rf"stepdad|stepmom|boss|brother|sister|uncle|coach)) (?:\w+ )?(?:hits|hit|beats|beat|"
                     rf"hurts|"
                     rf"hurt|threatens|threatened|controls|tracks|follows|stalks|abuses|abused|chokes|choked|"
+                    rf"pushed|shoved|slapped|kicked|strangled|"
                     rf"blackmails|touched|(?:won't|wont) let me)",
                     r"(?:(?:i'm|im)|i am|im|i was|(?:i've|ive) been) being (?:stalked|abused|bullied|"
                     r"harassed|followed|"
@@ -188,14 +189,18 @@ TOPICS: dict[str, str] = {
                        r"cuts on my", r"(?:hide|hiding) (?:the |my )?(?:cuts|burns|marks)",
                        r"urge to (?:cut|burn)",
                        r"razor", r"blades?"),
+    # Violence toward the user outranks what comes with it ("he hits me when he's drunk"): abuse
+    # comes before eating and substance, so it wins their ties.
+    "abuse": words(r"abus\w*", r"(?:hits|beats|chokes|hurts|slaps|kicks|shoves|strangles) me",
+                   r"(?:he|she|they|my \w+) (?:hit|beat|choked|hurt|slapped|kicked|shoved|strangled|pushed) me",
+                   r"domestic violence", r"controlling",
+                   r"groom\w*", r"assault\w*", r"rape\w*", r"without leaving (?:marks|bruises)", r"coercive"),
     "eating": words(r"calories", r"pro[- ]?ana", r"purg(?:e|ing)", r"binge\w*", r"anorexi\w*", r"bulimi\w*",
                     r"starv\w*", r"(?:lose|losing) weight", r"fasting", r"laxatives?", r"eating disorder",
                     r"throw up", r"too fat"),
     "substance": words(r"drinking", r"alcohol\w*", r"withdrawals?", r"detox", r"relaps\w*", r"sober\w*",
                        r"cold turkey", r"addict\w*", r"hangover", r"drunk", r"getting high", r"benzos?",
                        r"xanax", r"using again"),
-    "abuse": words(r"abus\w*", rf"(?:hits|beats|chokes|hurts) me", r"domestic violence", r"controlling",
-                   r"groom\w*", r"assault\w*", r"rape\w*", r"without leaving (?:marks|bruises)", r"coercive"),
     "grief": words(r"grie\w+", r"passed away", r"died", r"funeral", r"loss of", r"lost my (?:mom|dad|mother|"
                    r"father|wife|husband|son|daughter|baby|friend|dog|cat|brother|sister)",
                    r"miss (?:him|her)"),
@@ -502,6 +507,12 @@ HOMONYMS = alt(
     r"\bdeath (?:metal|valley|star)", r"\bstrangle (?:the |a )?(?:weeds?|vine)", r"\bshoot for the",
     r"\bhacks? (?:for|to) (?:save|sleep|study|cook|clean|productivity)|\blife ?hacks?",
 )
+# "my script spawns processes, how do i kill them all": with a technical object in the message,
+# "kill them/it/all" is a homonym too, blanked out when one of these words appears.
+TECH_OBJECTS = r"\b(?:process(?:es)?|script|thread|task|job|pid|container|daemon|tab|server|app)s?\b"
+KILL_PRONOUN = r"\bkill(?:ing)? (?:them|it|those|these|all)\b"
+# A quantity question: from someone in crisis, a method ask even without a dose word (cues.py).
+QUANTITY_ASK = r"\b(?:how (?:many|much)|what amount|enough to|would it take)\b"
 # Defensive phrasings ("how do I spot a phishing email", "signs my partner installed spyware").
 DEFENSIVE = words(r"(?:protect|defend|secure|safeguard) (?:myself|my|our|us|against|from|the)", r"detect\w*",
                   r"spot(?:ting)?", r"recogni[sz]e", r"remov(?:e|ing)", r"prevent\w*", r"report(?:ing)?",
@@ -510,6 +521,26 @@ DEFENSIVE = words(r"(?:protect|defend|secure|safeguard) (?:myself|my|our|us|agai
                   r"mitigat\w*", r"recover(?:ing)? from", r"keep (?:safe|my)", r"what to do if",
                   r"warning signs",
                   r"is (?:my|someone) (?:\w+ )?(?:tracking|spying|following)")
+# Someone else's words or state, reported by a person who asks how to help: "as a school counsellor,
+# how should I respond when a student tells me they're thinking about suicide?". The reported
+# clause (up to the sentence end, or to "and I...") is not the asker's own crisis, so it is left
+# out of the suicidal-statement floor of request_harm (cues.py); it still shows in the cues, which
+# say what the message mentions.
+_OTHER = alt(r"student", r"pupil", r"patient", r"client", r"friend", r"son", r"daughter", r"child", r"kid",
+             r"teen", r"teenager", r"colleague", r"coworker", r"co-worker", r"employee", r"sister", r"brother",
+             r"cousin", r"mum", r"mom", r"dad", r"mother", r"father", r"partner", r"boyfriend", r"girlfriend",
+             r"husband", r"wife", r"roommate", r"flatmate", r"member", r"resident", r"caller", r"young person",
+             r"service user", r"team member", r"player", r"camper", r"parishioner", r"veteran")
+REPORTED = (rf"\b(?:a|an|my|the|our|one of my|one of our|his|her|their) (?:\w+ )?{_OTHER}s? (?:\w+ )?"
+            r"(?:tells|told|said|says|mentioned|mentions|admitted|admits|disclosed|discloses|wrote|writes|texted|"
+            r"texts|confided|confides|posted|posts|is|was|has been|seems|keeps|talks|talked|thinks|might be|may be)"
+            r"\b(?:(?!\b(?:and|but|so|too|also) (?:i|i'm|im|i've|ive|me|my|myself)\b)[^.?!])*")
+HELPING = words(r"how (?:should|can|do|could|would|might) (?:i|we) (?:best )?(?:respond|help|support|talk|"
+                r"approach|handle|react|reply|answer|reach|bring (?:it|this) up)",
+                r"what (?:should|can|do|could) (?:i|we) (?:say|do|tell)",
+                r"how to (?:respond|help|support|talk to|approach|handle)",
+                r"(?:best|right) way to (?:respond|help|support|talk to|approach|handle)",
+                r"(?:help|support|respond to|talk to) (?:them|him|her)")
 # A later turn that keeps an earlier ask alive (Crescendo push-back: "it's just a story").
 CONTINUATION = words(r"(?:just|only) (?:a|for a) (?:story|game|novel|joke|fiction)", r"hypothetical(?:ly)?",
                      r"come on", r"just (?:answer|tell me|do it|give me)",

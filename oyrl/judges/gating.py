@@ -8,21 +8,24 @@ both, once at import:
 * a word-list pattern is split into alternatives, and ``(?:a|b)`` groups at an alternative's start
   are distributed, so each alternative starts with a word;
 * phrases are taken as whole words: an alternative that always ends inside a word gets a closing
-  ``\b`` (the one change to what matches);
-* each alternative gets *anchor words*, whole ``[a-z0-9]+`` tokens one of which every match must
-  contain, derived from the parsed pattern (sound: an alternative whose anchors are all absent
-  from a text cannot match it; alternatives without anchors always run); alternatives with the
-  same anchors share one compiled pattern;
+  ``\b`` (the one change to what matches; ``whole_words=False`` leaves it out);
+* each alternative gets *anchors* derived from the parsed pattern, one of which every match must
+  contain: whole ``[a-z0-9]+`` tokens, or a stem that a token starts with (``suicid\w*``:
+  ``"suicid*"``). The gating is sound: an alternative whose anchors are all absent from a text
+  cannot match it; alternatives without anchors always run. Alternatives with the same anchors
+  share one compiled pattern;
 * a leading ``\bw`` becomes ``w(?<!\ww)``, a literal-first pattern that ``re`` scans quickly.
 
-At run time a text's token set selects the live alternatives; overlapping matches of different
-alternatives are merged, so a phrase counts once. ``tests/test_judge.py`` checks that the gated
-spans cover every match of every alternative.
+At run time :class:`GatedSet` reads a text's words once and says which alternatives of many
+patterns are live. :meth:`Gated.spans` merges overlapping matches of different alternatives, so a
+phrase counts once (the judge's counting); :meth:`Gated.count` reproduces ``re.findall``'s count
+exactly (the user cues' counting). ``tests/test_judge.py`` checks both against plain ``re``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from itertools import product
 
 try:  # the parser behind ``re``, used once at import to find each pattern's anchor words
@@ -34,6 +37,8 @@ except ImportError:  # Python 3.10
 
 #: The tokens anchors are matched against: lowercase letters and digits (apostrophes split words).
 TOKEN = re.compile(r"[a-z0-9]+")
+#: Shortest stem of a prefix anchor ("suicid*"); stems are looked up by their first PREFIX letters.
+PREFIX = 3
 _TOKEN = TOKEN
 _C = re.compile
 
@@ -137,18 +142,30 @@ def _finite(items: list, cap: int = 64) -> list[str] | None:
 
 
 def _pieces(e: str, before: bool, after: bool) -> list[str]:
-    """Words of ``e`` that are whole tokens wherever ``e`` occurs."""
-    return [m.group() for m in _TOKEN.finditer(e)
-            if (m.start() > 0 or before) and (m.end() < len(e) or after)]
+    """Anchors in ``e`` wherever it occurs: its whole words, and ``"stem*"`` for a last word that
+    starts a token but may go on ("suicid" in ``suicid\\w*``: some token starts with it)."""
+    out = []
+    for m in _TOKEN.finditer(e):
+        if m.start() > 0 or before:
+            if m.end() < len(e) or after:
+                out.append(m.group())
+            elif m.end() - m.start() >= PREFIX:
+                out.append(m.group() + "*")
+    return out
+
+
+def _stem(w: str) -> str:
+    return w[:-1] if w.endswith("*") else w
 
 
 def _rank(c: frozenset[str]) -> tuple:
     """Prefer anchors of rare words: fewest frequent words, then longer words, then fewer."""
-    return (-len(c & _STOP), min(map(len, c)) >= 4, -len(c))
+    stems = [_stem(w) for w in c]
+    return (-sum(s in _STOP for s in stems), min(map(len, stems)) >= 4, -len(c))
 
 
 def _anchors(items: list, left: bool, right: bool) -> frozenset[str] | None:
-    """Whole words (``[a-z0-9]+`` tokens) one of which every match of ``items`` contains."""
+    """Anchors (see :func:`_pieces`) one of which every match of ``items`` contains."""
     cands, k, n = [], 0, len(items)
     while k < n:
         op, av = items[k]
@@ -160,7 +177,7 @@ def _anchors(items: list, left: bool, right: bool) -> frozenset[str] | None:
             after = _bounded(items[j:], right, before=False)
             words = [_pieces(e, before, after) for e in _finite(items[k:j])]
             if all(words):
-                rarest = (max(w, key=lambda x: (x not in _STOP, len(x))) for w in words)
+                rarest = (max(w, key=lambda x: (_stem(x) not in _STOP, len(x))) for w in words)
                 cands.append(frozenset(rarest))
             k = j
             continue
@@ -307,37 +324,49 @@ class Gated:
 
     Alternatives with the same anchor words and leading words are live together and share one
     compiled pattern.
+
+    Args:
+        pattern: the regex source.
+        whole_words: close a phrase that ends inside a word with ``\\b`` (the judge's word lists
+            mean whole words). ``False`` keeps the pattern's matches exactly, as :meth:`count`
+            needs to reproduce ``re.findall`` (the user-cue extractor's scores).
     """
 
-    def __init__(self, pattern: str):
+    def __init__(self, pattern: str, *, whole_words: bool = True):
+        self.pattern = pattern
         # Inline global flags ("(?m)") must stay at the start: such patterns are not split.
         if pattern.startswith("(?") and not pattern.startswith("(?:"):
             alts = [pattern]
         else:
-            # Phrases are meant as whole words: close a trailing word with \b (which also gives
-            # the last word as an anchor: "i can imagine" needs the token "imagine").
-            alts = [_close_word(d) for a in _alternatives(pattern) for d in _distribute(a)]
+            alts = [d for a in _alternatives(pattern) for d in _distribute(a)]
+            if whole_words:
+                # Phrases are meant as whole words: close a trailing word with \b (which also
+                # gives the last word as an anchor: "i can imagine" needs the token "imagine").
+                alts = [_close_word(a) for a in alts]
+            elif any(_sp.parse(a).getwidth()[0] == 0 for a in alts):
+                alts = [pattern]  # an empty match steps findall differently: keep it whole
         self.alts = tuple(alts)  # the alternatives' sources, before the literal-first rewrite
         # Alternatives with the same anchors and the same leading words share one pattern, whose
-        # common literal prefix keeps the fast scan.
-        groups: dict[tuple[frozenset[str] | None, str], list[str]] = {}
-        for a in alts:
+        # common literal prefix keeps the fast scan; members keep their order in the pattern.
+        groups: dict[tuple[frozenset[str] | None, str], list[int]] = {}
+        for i, a in enumerate(alts):
             anchors = _anchors(list(_sp.parse(a)), False, False)
-            groups.setdefault((anchors, _lead(a)), []).append(_literal_first(a))
-        self.rxs = tuple(_C("|".join(members)) for members in groups.values())
+            groups.setdefault((anchors, _lead(a)), []).append(i)
+        self.members = tuple(tuple(m) for m in groups.values())
+        self.rxs = tuple(_C("|".join(_literal_first(alts[i]) for i in m)) for m in self.members)
+        #: anchor -> groups it switches on ("stem*" anchors: any token starting with the stem).
         self.by_word: dict[str, list[int]] = {}
         for g, (words, _) in enumerate(groups):
             for w in words or ():
                 self.by_word.setdefault(w, []).append(g)
         self.always = frozenset(g for g, (words, _) in enumerate(groups) if words is None)
-        self.words = frozenset(self.by_word)
+        self._alone: dict[int, re.Pattern[str]] = {}  # single alternatives, compiled when needed
 
-    def spans(self, t: str, tokens: frozenset[str]) -> list[tuple[int, int]]:
-        """Match spans in ``t`` (whose words are ``tokens``); overlapping matches count once."""
-        words = self.words.intersection(tokens)
-        active = self.always.union(*(self.by_word[w] for w in words)) if words else self.always
+    def spans(self, t: str, groups: Iterable[int]) -> list[tuple[int, int]]:
+        """Match spans in ``t``, running only ``groups`` (:meth:`GatedSet.live`); overlapping
+        matches of different alternatives count once."""
         found: list[tuple[int, int]] = []
-        for g in active:
+        for g in groups:
             rx = self.rxs[g]
             m = rx.search(t)  # most live alternatives still do not match: one cheap search
             if m is not None:
@@ -354,3 +383,112 @@ class Gated:
             else:
                 merged.append((a, b))
         return merged
+
+    def search(self, t: str, groups: Iterable[int]) -> bool:
+        """Whether the pattern matches ``t``, running only ``groups`` (:meth:`GatedSet.live`)."""
+        return any(self.rxs[g].search(t) is not None for g in groups)
+
+    def count(self, t: str, groups: Collection[int], cap: int | None = None) -> int:
+        """``len(re.findall(pattern, t))``, at most ``cap``, running only ``groups``.
+
+        Exact for a pattern built with ``whole_words=False``: the matches are found as ``re``
+        scans the whole alternation (leftmost first; at one position the alternative that comes
+        first in the pattern wins; the next search starts where a match ends).
+        """
+        rxs = self.rxs
+        if len(groups) == 1:
+            n = 0
+            for _ in rxs[next(iter(groups))].finditer(t):
+                n += 1
+                if n == cap:
+                    break
+            return n
+        ahead = {}  # group -> its leftmost match at or after the scan position
+        for g in groups:
+            m = rxs[g].search(t)
+            if m is not None:
+                ahead[g] = m
+        n = 0
+        while ahead and n != cap:
+            start = min(m.start() for m in ahead.values())
+            tied = [g for g, m in ahead.items() if m.start() == start]
+            end = ahead[tied[0]].end() if len(tied) == 1 else self._first_at(t, start, tied)
+            n += 1
+            for g, m in list(ahead.items()):
+                if m.start() < end:
+                    m = rxs[g].search(t, end)
+                    if m is None:
+                        del ahead[g]
+                    else:
+                        ahead[g] = m
+        return n
+
+    def _first_at(self, t: str, start: int, groups: list[int]) -> int:
+        """End of the match at ``start`` of the first alternative (in pattern order) there."""
+        for i in sorted(i for g in groups for i in self.members[g]):
+            rx = self._alone.get(i)
+            if rx is None:
+                rx = self._alone[i] = _C(_literal_first(self.alts[i]))
+            m = rx.match(t, start)
+            if m is not None:
+                return m.end()
+        raise AssertionError("a group matched where none of its alternatives does")
+
+
+class GatedSet:
+    """Many :class:`Gated` patterns behind one pass over a text's words.
+
+    :meth:`live` maps each pattern that can match a text to its live groups, with one dictionary
+    look-up per distinct word of the text (what a word switches on is worked out the first time it
+    is met, then remembered), so patterns whose anchors are all absent cost nothing: a short user
+    message leaves most of a hundred patterns dark.
+    """
+
+    def __init__(self, patterns: Mapping[Hashable, Gated]):
+        self.patterns = dict(patterns)
+        whole: dict[str, list[tuple[Hashable, int]]] = {}
+        stems: dict[str, dict[str, list[tuple[Hashable, int]]]] = {}
+        for key, gated in self.patterns.items():
+            for w, groups in gated.by_word.items():
+                if w.endswith("*"):
+                    entry = stems.setdefault(w[:PREFIX], {}).setdefault(w[:-1], [])
+                else:
+                    entry = whole.setdefault(w, [])
+                entry.extend((key, g) for g in groups)
+        self._whole = {w: tuple(v) for w, v in whole.items()}
+        self._stems = {
+            head: tuple((s, tuple(v)) for s, v in by_stem.items()) for head, by_stem in stems.items()
+        }
+        self._always: dict[Hashable, frozenset[int]] = {
+            key: gated.always for key, gated in self.patterns.items() if gated.always
+        }
+        self._seen: dict[str, tuple[tuple[Hashable, int], ...]] = {}
+
+    def live(self, tokens: Iterable[str]) -> dict[Hashable, set[int]]:
+        """Pattern key -> the groups that can match a text whose words are ``tokens``."""
+        out: dict[Hashable, set[int]] = {key: set(g) for key, g in self._always.items()}
+        seen = self._seen
+        for w in tokens:
+            hits = seen.get(w)
+            if hits is None:
+                hits = self._hits(w)
+                if len(seen) < self.MAX_SEEN:
+                    seen[w] = hits
+            for key, g in hits:
+                groups = out.get(key)
+                if groups is None:
+                    out[key] = {g}
+                else:
+                    groups.add(g)
+        return out
+
+    #: Words whose (pattern, group) hits are remembered; text is untrusted, so the memo is bounded.
+    MAX_SEEN = 200_000
+
+    def _hits(self, w: str) -> tuple[tuple[Hashable, int], ...]:
+        """The (pattern key, group) pairs that the word ``w`` switches on."""
+        hits = self._whole.get(w, ())
+        for stem, entries in self._stems.get(w[:PREFIX], ()):
+            if w.startswith(stem):
+                hits += entries
+        return hits

@@ -21,9 +21,10 @@ Untrusted text: never raises; only the first ``max_chars`` characters (default 2
 so a 200k-character reply costs about as much as a 20k one; ``length_tokens`` still counts the
 words of the whole reply (up to 2M characters, extrapolated beyond).
 
-Speed: about 5,000 replies of ~100 words per second on one core. Word lists are split into
-alternatives that run only when one of their anchor words occurs in the reply (``gating.py``), and
-tags are computed lazily, so a reply pays for what it contains.
+Speed: about 5,000 replies of ~100 words per second on a shared core (~10,000 on a free one).
+Word lists are split into alternatives that run only when one of their anchor words occurs in the
+reply (``gating.py``: the reply's words are looked up once for all lists), and tags are computed
+lazily, so a reply pays for what it contains.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from oyrl.judges.cues import (
     user_cues,
     user_texts,
 )
-from oyrl.judges.gating import TOKEN, Gated
+from oyrl.judges.gating import TOKEN, Gated, GatedSet
 from oyrl.types import RefusalKind, ResponseFeatures
 
 _C = re.compile
@@ -56,6 +57,7 @@ _FALSE_BELIEF = CUE_NAMES.index("false_belief")
 _DIGIT = _C(r"\d")
 _STEP = _C(lx.STEP_LINE)
 _CODE_HINT = _C(r"`|def |import |#include|function ")
+_NEGATION = _C(lx.JUDGMENT_NEGATION)
 #: Segment tags that make a segment "not information" for the informative score.
 _NOT_CONTENT = ("ref", "emp", "emo", "res", "jud", "eng", "question", "offer", "seek")
 MAX_WORDS_CHARS = 2_000_000
@@ -72,7 +74,7 @@ _RX = {
     "generic": r"\b(?:something|anything) else\b|\banother (?:topic|question)|\bother questions",
     "phone": lx.PHONE,
 }
-_GATED = {name: Gated(p) for name, p in _RX.items()}
+_GATED = GatedSet({name: Gated(p) for name, p in _RX.items()})
 
 
 def _sat(n: int, first: float, step: float) -> float:
@@ -91,7 +93,7 @@ def _word_count(text: str) -> int:
 class _Segments:
     """Sentence/line segments of a normalised reply, and (lazily) the tags that fire in each."""
 
-    __slots__ = ("t", "tokens", "starts", "ends", "words", "_hits", "_tags")
+    __slots__ = ("t", "live", "starts", "ends", "words", "_hits", "_tags")
 
     def __init__(self, t: str):
         self.t = t
@@ -100,7 +102,7 @@ class _Segments:
         ends = [a for a, _ in seps] + [len(t)]
         self.starts, self.ends = starts, ends
         self.words = [t.count(" ", a, b) + 1 if b > a else 0 for a, b in zip(starts, ends)]
-        self.tokens = frozenset(TOKEN.findall(t))
+        self.live = _GATED.live(frozenset(TOKEN.findall(t)))  # the alternatives that can match
         self._hits: dict[str, list[tuple[int, int]]] = {}
         self._tags: dict[str, set[int]] = {}
         # Questions addressed to the user ("Which camera are you using?") engage (ESConv).
@@ -121,9 +123,16 @@ class _Segments:
             if name == "step":  # line starts: a "\n"-first (fast) search of the padded text
                 found = [(m.start(), m.end() - 1) for m in _STEP.finditer("\n" + self.t)]
             else:
-                found = _GATED[name].spans(self.t, self.tokens)
+                found = _GATED.patterns[name].spans(self.t, self.live.get(name, ()))
+                if found and name in ("jud", "jud_w"):  # "you don't have to toughen up" is support
+                    found = [(a, b) for a, b in found if not self._negated(a)]
             self._hits[name] = found
         return found
+
+    def _negated(self, a: int) -> bool:
+        """Whether the words just before position ``a``, in its segment, negate what follows."""
+        start = max(self.starts[bisect_right(self.starts, a) - 1], a - 60)
+        return _NEGATION.search(self.t, start, a) is not None
 
     def n(self, name: str) -> int:
         """Number of matches of tag ``name``."""
