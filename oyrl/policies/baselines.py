@@ -1,4 +1,4 @@
-"""Baseline policies: each fixed strategy, uniform random, and a type-aware oracle.
+"""Baseline policies: fixed strategies, uniform random, a type oracle and the Stackelberg planner.
 
 Baselines choose a *strategy*; the runner (``oyrl.simulate``) turns it into a StrategyEnv action
 index or, in a DialogueEnv, into text written by ``ResponseGrammar``. So one baseline runs in both
@@ -84,20 +84,36 @@ class TypeOracle:
         return self.BEST[UserType(info["user_type"])]
 
 
-def baseline_names() -> list[str]:
-    """Names ``get_baseline`` accepts."""
-    return [f"always_{s.value}" for s in STRATEGIES] + ["random", "type_oracle"]
+#: Model-based planners: ~100x slower than the other baselines (milliseconds a decision), so
+#: ``baseline_names()`` lists them only when asked (``planners=True``).
+PLANNER_NAMES = ("stackelberg",)
 
 
-def get_baseline(name: str) -> StrategyPolicy:
-    """A baseline policy by name (``always_<strategy>``, ``random``, ``type_oracle``)."""
+def baseline_names(*, planners: bool = False) -> list[str]:
+    """Names ``get_baseline`` accepts; the planners (``PLANNER_NAMES``) only with ``planners=True``."""
+    names = [f"always_{s.value}" for s in STRATEGIES] + ["random", "type_oracle"]
+    return names + list(PLANNER_NAMES) if planners else names
+
+
+def get_baseline(name: str, env: Any = None) -> StrategyPolicy:
+    """A baseline policy by name (``always_<strategy>``, ``random``, ``type_oracle``, ``stackelberg``).
+
+    ``env`` matters only to planners: ``stackelberg`` then assumes that environment's population,
+    turn limit and reward design; without it, the built-in Mixed population (the union of the
+    built-in packs) and the ``constructive`` design.
+    """
     if name.startswith("always_") and name[len("always_") :] in {s.value for s in STRATEGIES}:
         return FixedStrategy(Strategy(name[len("always_") :]))
     if name == "random":
         return RandomStrategy()
     if name == "type_oracle":
         return TypeOracle()
-    hint = difflib.get_close_matches(name, baseline_names(), n=1)
+    if name == "stackelberg":
+        from oyrl.policies.stackelberg import StackelbergPlanner  # imports the environments: lazily
+
+        return StackelbergPlanner.for_env(env) if env is not None else StackelbergPlanner()
+    known = baseline_names(planners=True)
+    hint = difflib.get_close_matches(name, known, n=1)
     raise ConfigError(
-        f"unknown policy {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(baseline_names())})")
+        f"unknown policy {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(known)})")
     )
