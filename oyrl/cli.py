@@ -1,4 +1,4 @@
-"""The ``oyrl`` command: list environments, simulate baselines, play as the assistant, check packs.
+"""The ``oyrl`` command: list environments, simulate baselines, play as the assistant, check packs, train.
 
 Errors in user input print one line to stderr and exit with status 2 (no traceback).
 """
@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gymnasium as gym
 
 from oyrl.errors import OyrlError
+
+if TYPE_CHECKING:
+    from oyrl.config import ExperimentConfig
 
 EXIT_USAGE = 2
 
@@ -84,7 +91,7 @@ def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[st
         ("malicious", "harm_rate", "attacker\nharm"),
     ]
     table = Table(title=f"{env_id}: {episodes} episodes per policy, seeds {seed}..{seed + episodes - 1}")
-    table.add_column("policy")
+    table.add_column("policy", overflow="fold")  # run names are long; wrap rather than cut
     table.add_column("constructive\nscore", justify="right")
     for _, _, label in columns:
         table.add_column(label, justify="right")
@@ -158,6 +165,75 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from oyrl.train.compare import load_grid, run_grid
+    from oyrl.train.summary import OK_STATUSES, rich_table, write_summary
+
+    from oyrl.train.sb3 import make_env
+
+    grid = load_grid(args.config, args.overrides)
+    spec, base = grid.spec, grid.base
+    for variant in {r.variant: r for r in grid.runs}.values():
+        make_env(variant.config).close()  # a bad env id or kwarg fails here, not once per run
+    variants = f" x {len(spec.reaction_params)} variants" if spec.reaction_params else ""
+    console = _console()
+    console.print(
+        f"{spec.name}: {len(spec.designs)} designs{variants} x {len(spec.seeds)} seeds = {len(grid.runs)} runs "
+        f"of {base.algo.name} on {base.env.id}, {base.total_steps} steps each, {spec.workers} at a time -> {grid.out_dir}"
+    )
+    records = run_grid(grid, console=console)
+    title = f"{spec.name}: {base.env.id}, {base.algo.name}, {base.total_steps} steps, mean ± 95% CI over seeds"
+    console.print(rich_table(write_summary(records, grid.out_dir, title), title))
+    console.print(f"Wrote summary.md, summary.csv, pareto.png to {grid.out_dir}; see: tensorboard --logdir {grid.out_dir}")
+    if any(r.status == "interrupted" for r in records):
+        return 130
+    return 0 if all(r.status in OK_STATUSES for r in records) else 1
+
+
+def _train_sb3(cfg: ExperimentConfig, args: argparse.Namespace) -> dict[str, dict]:
+    """Train ``cfg``'s runs (one per seed) with a progress bar; held-out metrics per run name."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from oyrl.train.sb3 import make_env, run_name, train_run
+
+    make_env(cfg).close()  # a bad env id or design fails here, before any run directory exists
+    runs = {run_name(cfg, seed): seed for seed in cfg.seeds}
+    root = Path(cfg.log_dir) / cfg.name
+    for name in runs:
+        if (root / name).exists():
+            if not args.overwrite:
+                raise OyrlError(f"{root / name} exists already; pass --overwrite to replace it, or change name/log_dir")
+            shutil.rmtree(root / name)
+    results = {}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_console()) as bar:
+        for name, seed in runs.items():
+            task = bar.add_task(name, total=cfg.total_steps)
+            start = time.perf_counter()
+            results[name] = train_run(cfg, seed, root / name, lambda done, total, t=task: bar.update(t, completed=done))
+            bar.console.print(f"{name}: {cfg.total_steps:,} steps in {time.perf_counter() - start:.0f} s")
+    return results
+
+
+#: ``cfg.kind`` -> function training every run of the experiment.
+TRAINERS = {"sb3": _train_sb3}
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from oyrl.config import load_experiment
+
+    cfg = load_experiment(args.config, args.overrides)
+    results = TRAINERS[cfg.kind](cfg, args)
+    if args.baselines:
+        from oyrl.policies.baselines import baseline_names, get_baseline
+        from oyrl.train.sb3 import evaluate_policy
+
+        results |= {name: evaluate_policy(cfg, get_baseline(name)) for name in baseline_names()}
+    _print_outcome_table(cfg.env.id, cfg.eval.episodes, cfg.eval.seed, results)
+    print(f"TensorBoard: tensorboard --logdir {Path(cfg.log_dir) / cfg.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``oyrl`` command."""
     parser = argparse.ArgumentParser(prog="oyrl", description=__doc__.splitlines()[0])
@@ -182,9 +258,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reward", default=None, help="reward design name or YAML")
     p.set_defaults(func=cmd_play)
 
+    p = sub.add_parser("train", help="train the runs of an experiment config and print held-out results")
+    p.add_argument("config", help="experiment YAML, e.g. experiments/sb3_constructive.yaml")
+    p.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides, e.g. algo.learning_rate=1e-3")
+    p.add_argument("--overwrite", action="store_true", help="replace run directories that exist already")
+    p.add_argument("--baselines", action="store_true", help="add the baselines, evaluated on the same held-out users")
+    p.set_defaults(func=cmd_train)
+
     p = sub.add_parser("check", help="validate scenario packs")
     p.add_argument("packs", nargs="+", help="pack YAML files")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("compare", help="train reward designs x seeds in parallel; summary table, CSV and Pareto plot")
+    p.add_argument("config", help="compare YAML (see experiments/compare_rewards.yaml)")
+    p.add_argument(
+        "overrides", nargs="*", metavar="key=value",
+        help="the compare file's keys (workers=4, seeds=[0,1,2]) or the base experiment's (total_steps=50000)",
+    )
+    p.set_defaults(func=cmd_compare)
     return parser
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError, model_validator
 
 from oyrl.errors import ConfigError
 
@@ -42,7 +42,8 @@ class AlgoSpec(_Strict):
     gamma: float = Field(0.99, gt=0, le=1)
     """Discount factor per assistant turn."""
     n_steps: int = Field(256, ge=1)
-    """PPO/A2C: steps per environment per rollout."""
+    """PPO/A2C: steps per environment per rollout. Every algorithm also logs training-episode
+    statistics and updates the Lagrange multiplier once per ``n_steps * n_envs`` steps."""
     batch_size: int = Field(256, ge=1)
     """PPO/DQN: minibatch size."""
     n_epochs: int = Field(10, ge=1)
@@ -59,6 +60,11 @@ class AlgoSpec(_Strict):
     """DQN: fraction of training over which epsilon decays."""
     net_arch: list[int] = [64, 64]
     """Hidden layer sizes of the policy (and value) network."""
+    device: str = "cpu"
+    """Torch device; networks this small run fastest on a CPU."""
+    threads: int = Field(1, ge=1)
+    """Torch CPU threads of the training process (``torch.set_num_threads``): more only add
+    synchronisation to these tiny networks, and parallel runs would oversubscribe the cores."""
 
 
 class EvalSpec(_Strict):
@@ -95,13 +101,13 @@ class ExperimentConfig(_Strict):
     """Experiment kind."""
     env: EnvSpec = EnvSpec()
     reward: str = "constructive"
-    """Reward design: a built-in name or a YAML path."""
+    """Reward design: a built-in name or a YAML path (in a config file, relative to that file)."""
     algo: AlgoSpec = AlgoSpec()
     total_steps: int = Field(200_000, ge=1)
     """Environment steps per run (summed over parallel environments)."""
     n_envs: int = Field(8, ge=1)
     """Parallel environments per run (a DummyVecEnv: the envs are cheap)."""
-    seeds: list[int] = Field([0], min_length=1)
+    seeds: list[NonNegativeInt] = Field([0], min_length=1)
     """One run per seed."""
     eval: EvalSpec = EvalSpec()
     constraint: ConstraintSpec | None = None
@@ -110,10 +116,29 @@ class ExperimentConfig(_Strict):
     """Where runs write TensorBoard logs and models."""
 
     @model_validator(mode="after")
-    def _seeds_unique(self) -> ExperimentConfig:
+    def _seeds_valid(self) -> ExperimentConfig:
         if len(set(self.seeds)) != len(self.seeds):
             raise ValueError(f"seeds must be distinct, got {self.seeds}")
+        held_out = range(self.eval.seed, self.eval.seed + self.eval.episodes)
+        for seed in self.seeds:
+            envs = self.env_seeds(seed)
+            if envs.start < held_out.stop and held_out.start < envs.stop:
+                raise ValueError(
+                    f"run seed {seed} resets its training envs with seeds {envs.start}..{envs.stop - 1}, "
+                    f"overlapping the held-out seeds {held_out.start}..{held_out.stop - 1}; "
+                    "use a smaller seed or move eval.seed"
+                )
         return self
+
+    # ---- derived values --------------------------------------------------------------------------
+
+    def env_seeds(self, seed: int) -> range:
+        """First-reset seeds of a run's ``n_envs`` training environments.
+
+        Blocks of ``n_envs`` per run seed, so runs never share a user stream (SB3's default,
+        ``seed + i``, would give run 1's first env the users of run 0's second).
+        """
+        return range(seed * self.n_envs, (seed + 1) * self.n_envs)
 
 
 # ---- loading with overrides ----------------------------------------------------------------------
@@ -171,7 +196,9 @@ def validate(raw: dict[str, Any], model: type[BaseModel], source: str) -> Any:
         if err["type"] == "extra_forbidden":
             raise ConfigError(f"{source}: {_unknown_key(key, model)}") from None
         msg = err["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{source}: {key or '<top level>'}: {msg}, got {err.get('input')!r}") from None
+        if not key:  # a whole-config check: its message names the fields, the input is everything
+            raise ConfigError(f"{source}: {msg}") from None
+        raise ConfigError(f"{source}: {key}: {msg}, got {err.get('input')!r}") from None
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
@@ -190,5 +217,10 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
 
 def load_experiment(path: str | Path, overrides: list[str] = ()) -> ExperimentConfig:
     """Load an experiment config, apply ``key=value`` overrides and validate."""
-    raw = apply_overrides(read_yaml(path), list(overrides), ExperimentConfig)
+    raw = read_yaml(path)
+    design = raw.get("reward")
+    if isinstance(design, str) and design.endswith((".yaml", ".yml")):
+        # Made absolute, so the run's saved config.yaml works from anywhere; overrides stay as typed.
+        raw["reward"] = str((Path(path).parent / design).resolve())
+    raw = apply_overrides(raw, list(overrides), ExperimentConfig)
     return validate(raw, ExperimentConfig, str(path))

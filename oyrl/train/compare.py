@@ -20,6 +20,7 @@ and parses: a re-run of the grid skips complete runs and starts the others afres
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import multiprocessing as mp
@@ -46,8 +47,6 @@ from oyrl.train.summary import RunRecord
 
 TrainFn = Callable[..., dict]
 """``train_run(cfg, seed, run_dir, progress)`` of ``oyrl.train.sb3``, or a stand-in with its contract."""
-NameFn = Callable[[ExperimentConfig, int], str]
-"""``run_name(cfg, seed)`` of ``oyrl.train.sb3``."""
 
 
 class CompareConfig(_Strict):
@@ -74,7 +73,7 @@ class CompareConfig(_Strict):
     @classmethod
     def _three_distinct_seeds(cls, seeds: list[int]) -> list[int]:
         if len(set(seeds)) < 3 or len(set(seeds)) != len(seeds):
-            raise ValueError("give at least 3 distinct seeds (a confidence interval over fewer is meaningless)")
+            raise ValueError("give at least 3 distinct seeds (an interval over fewer is meaningless)")
         return seeds
 
     @field_validator("designs")
@@ -95,7 +94,7 @@ class CompareConfig(_Strict):
 
         for variant, params in variants.items():
             if not re.fullmatch(r"[\w.-]+", variant):
-                raise ValueError(f"variant name {variant!r} must be usable as a folder name (letters, digits, _ . -)")
+                raise ValueError(f"variant {variant!r}: use letters, digits, _ . - (it names a folder)")
             _checked_params(params)
         return variants
 
@@ -109,8 +108,6 @@ class Run:
     seed: int
     config: ExperimentConfig
     run_dir: Path
-    hparams: dict[str, Any]
-    """Flat hyperparameters for TensorBoard's HParams table (the same keys in every run)."""
 
 
 @dataclass(frozen=True)
@@ -130,20 +127,20 @@ def _route(overrides: list[str]) -> tuple[list[str], list[str]]:
     for item in overrides:
         top = item.partition("=")[0].strip().split(".")[0]
         if top not in own_keys and top not in ExperimentConfig.model_fields:
-            hint = difflib.get_close_matches(top, [*own_keys, *ExperimentConfig.model_fields], n=1, cutoff=0.6)
+            known = [*own_keys, *ExperimentConfig.model_fields]
+            hint = difflib.get_close_matches(top, known, n=1, cutoff=0.6)
             raise ConfigError(f"unknown key {top!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
         (own if top in own_keys else experiment).append(item)
     return own, experiment
 
 
-def load_grid(path: str | Path, overrides: list[str] = (), name_fn: NameFn | None = None) -> Grid:
+def load_grid(path: str | Path, overrides: list[str] = ()) -> Grid:
     """Load a compare file, apply command-line overrides and expand the grid.
 
     Args:
         path: the compare YAML.
         overrides: ``key=value`` items; keys of the compare file (``workers``, ``seeds``...) set it,
             any other key overrides the base experiment.
-        name_fn: run naming, ``oyrl.train.sb3.run_name`` by default.
     """
     path = Path(path)
     own, experiment = _route(list(overrides))
@@ -155,54 +152,34 @@ def load_grid(path: str | Path, overrides: list[str] = (), name_fn: NameFn | Non
         raw["base"] = read_yaml(base_source)
     spec = validate(raw, CompareConfig, str(path))
     spec.overrides = [*spec.overrides, *experiment]
-    base = validate(apply_overrides(dict(spec.base), spec.overrides, ExperimentConfig), ExperimentConfig, base_source)
-    if name_fn is None:
-        from oyrl.train.sb3 import run_name as name_fn
+    raw_base = apply_overrides(copy.deepcopy(spec.base), spec.overrides, ExperimentConfig)
+    base = validate(raw_base, ExperimentConfig, base_source)
     out_dir = Path(base.log_dir) / spec.name
-    runs = _expand(spec, base, out_dir, name_fn)
+    runs = _expand(spec, base, out_dir)
     if len({r.run_dir for r in runs}) != len(runs):
-        raise ConfigError(f"{path}: designs: two designs give the same run name; use distinct design names")
+        raise ConfigError(f"{path}: designs: two designs give the same run name; rename one")
     return Grid(spec, base, out_dir, runs)
 
 
-def _expand(spec: CompareConfig, base: ExperimentConfig, out_dir: Path, name_fn: NameFn) -> tuple[Run, ...]:
-    from oyrl.users.params import ReactionParams
+def _expand(spec: CompareConfig, base: ExperimentConfig, out_dir: Path) -> tuple[Run, ...]:
+    from oyrl.train.sb3 import run_name  # torch and SB3: imported when needed, not with this module
 
     variants = spec.reaction_params or {"": {}}
     base_params = base.env.kwargs.get("reaction_params", {})
-    varied = sorted({k for params in variants.values() for k in (*params, *base_params)})
     runs = []
     # Seed-major order: a grid stopped early still has every design at some seeds.
     for seed in spec.seeds:
         for variant, params in variants.items():
             for design in spec.designs:
-                kwargs = {**base.env.kwargs, "reaction_params": {**base_params, **params}}
-                if not kwargs["reaction_params"]:
-                    del kwargs["reaction_params"]
+                kwargs = dict(base.env.kwargs)
+                if base_params or params:
+                    kwargs["reaction_params"] = {**base_params, **params}
                 env = base.env.model_copy(update={"kwargs": kwargs})
-                cfg = base.model_copy(update={"name": spec.name, "reward": design, "seeds": [seed], "env": env})
-                effective = ReactionParams().updated(kwargs.get("reaction_params", {}))
-                hparams = {
-                    **_flat(cfg.model_dump(exclude={"name", "seeds", "env"})),
-                    "env": cfg.env.id, "seed": seed, "variant": variant or "base",
-                    **{f"env.{k}": str(v) for k, v in kwargs.items() if k != "reaction_params"},
-                    **{f"reaction_params.{k}": getattr(effective, k) for k in varied},
-                }  # fmt: skip
-                folder = out_dir / variant if variant else out_dir
-                runs.append(Run(design, variant, seed, cfg, folder / name_fn(cfg, seed), hparams))
+                update = {"name": spec.name, "reward": design, "seeds": [seed], "env": env}
+                cfg = base.model_copy(update=update)
+                run_dir = (out_dir / variant if variant else out_dir) / run_name(cfg, seed)
+                runs.append(Run(design, variant, seed, cfg, run_dir))
     return tuple(runs)
-
-
-def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"algo": {"gamma": 0.99}}`` -> ``{"algo.gamma": 0.99}``; lists become strings (HParams
-    takes only numbers, strings and booleans); unset (None) values are left out."""
-    out: dict[str, Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        elif value is not None:
-            out[f"{prefix}{key}"] = value if isinstance(value, (bool, int, float, str)) else str(value)
-    return out
 
 
 # ---- inside a worker process -------------------------------------------------------------------
@@ -237,7 +214,9 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def _execute(train_fn: TrainFn, key: str, cfg: ExperimentConfig, seed: int, run_dir: Path) -> tuple[str, str]:
+def _execute(
+    train_fn: TrainFn, key: str, cfg: ExperimentConfig, seed: int, run_dir: Path
+) -> tuple[str, str]:
     """Train one run in a worker; returns ``(status, one-line error)``. The traceback of a failure
     goes to ``<run_dir>/error.log``."""
     if _stop.is_set():
@@ -272,7 +251,7 @@ def _record(run: Run, status: str, error: str = "") -> RunRecord:
     metrics = None
     if status in ("ok", "reused"):
         metrics = json.loads((run.run_dir / "metrics.json").read_text(encoding="utf-8"))
-    return RunRecord(run.design, run.variant, run.seed, run.run_dir, status, error, metrics, run.hparams)
+    return RunRecord(run.design, run.variant, run.seed, run.run_dir, run.config, status, error, metrics)
 
 
 def run_grid(grid: Grid, train_fn: TrainFn | None = None, *, console: Any = None) -> list[RunRecord]:
@@ -294,23 +273,33 @@ def run_grid(grid: Grid, train_fn: TrainFn | None = None, *, console: Any = None
     with _Display(console, len(grid.runs), len(done)) as display:
         # A worker that dies (out of memory, a native crash) breaks its pool: the runs in flight
         # with it fail, and those not yet started go to a fresh pool.
-        while todo:
+        while todo and not display.interrupted:
             finished = _run_pool(grid, todo, train_fn, display)
+            if not finished and not display.interrupted:  # every worker died before starting a run
+                why = "no worker process could start it"
+                finished = {r.run_dir: _record(r, "failed", why) for r in todo}
             done.update(finished)
             todo = [r for r in todo if r.run_dir not in finished]
-            if display.interrupted:
-                done.update({r.run_dir: _record(r, "interrupted", "stopped by Ctrl-C") for r in todo})
-                break
+    for r in todo:  # stopped by Ctrl-C; one may have finished between its last poll and the stop
+        stopped = not is_complete(r.run_dir)
+        done[r.run_dir] = _record(r, "interrupted", "stopped by Ctrl-C") if stopped else _record(r, "ok")
     return [done[r.run_dir] for r in grid.runs]
 
 
-def _run_pool(grid: Grid, todo: list[Run], train_fn: TrainFn, display: _Display) -> dict[Path, RunRecord]:
+def _run_pool(
+    grid: Grid, todo: list[Run], train_fn: TrainFn, display: _Display
+) -> dict[Path, RunRecord]:
+    """Run ``todo`` in one process pool; records of the runs that ended (not those it never
+    started when a dying worker broke the pool, nor those stopped by Ctrl-C)."""
     ctx = mp.get_context("spawn")  # fork would copy a parent that may hold threads or torch state
     events, stop = ctx.Queue(), ctx.Event()
     pool = ProcessPoolExecutor(min(grid.spec.workers, len(todo)), ctx, _init_worker, (events, stop))
     keys = {r.run_dir: r.run_dir.relative_to(grid.out_dir).as_posix() for r in todo}
-    futures: dict[Future, Run] = {pool.submit(_execute, train_fn, keys[r.run_dir], r.config, r.seed, r.run_dir): r for r in todo}
+    futures: dict[Future, Run] = {
+        pool.submit(_execute, train_fn, keys[r.run_dir], r.config, r.seed, r.run_dir): r for r in todo
+    }
     out: dict[Path, RunRecord] = {}
+    previous_handler = None
     try:
         pending = set(futures)
         while pending:
@@ -323,10 +312,13 @@ def _run_pool(grid: Grid, todo: list[Run], train_fn: TrainFn, display: _Display)
                 except BrokenProcessPool:
                     if keys[run.run_dir] not in display.started:
                         continue  # never started: the caller retries it in a fresh pool
-                    status, error = "failed", "its worker process died (out of memory or a native crash?)"
+                    status, error = "failed", "its worker process died (out of memory? a native crash?)"
                 out[run.run_dir] = _record(run, status, error)
                 display.finished(keys[run.run_dir], status, error)
     except KeyboardInterrupt:
+        # A second Ctrl-C (or one forwarded by a wrapper such as `timeout`) must not cut the
+        # clean-up short and leave workers behind.
+        previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
         display.interrupted = True
         stop.set()
         for fut in futures:
@@ -340,6 +332,8 @@ def _run_pool(grid: Grid, todo: list[Run], train_fn: TrainFn, display: _Display)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         display.forget_running()
+        if previous_handler is not None:
+            signal.signal(signal.SIGINT, previous_handler)
     return out
 
 
@@ -347,11 +341,11 @@ class _Display:
     """A rich progress display: one bar for the grid and one per run in flight."""
 
     def __init__(self, console: Any, total: int, reused: int):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich import progress as rp
 
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TimeRemainingColumn(), console=console,
+        self.progress = rp.Progress(
+            rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(),
+            rp.TimeElapsedColumn(), rp.TimeRemainingColumn(), console=console,
         )  # fmt: skip
         label = f"grid ({reused} complete from before)" if reused else "grid"
         self.overall = self.progress.add_task(label, total=total, completed=reused)
@@ -388,7 +382,8 @@ class _Display:
             self.progress.remove_task(self.bars.pop(key))
         self.progress.advance(self.overall)
         style = "green" if status == "ok" else "red"
-        self.progress.console.print(f"[{style}]{status}[/] {key}" + (f": {error}" if error else ""), highlight=False)
+        line = f"[{style}]{status}[/] {key}" + (f": {error}" if error else "")
+        self.progress.console.print(line, highlight=False)
 
     def forget_running(self) -> None:
         for bar in self.bars.values():

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from oyrl.config import ExperimentConfig
+
 OK_STATUSES = ("ok", "reused")
 """Statuses of a run whose metrics count: trained now, or complete from an earlier invocation."""
 
@@ -30,15 +32,20 @@ class Metric:
     key: str
 
 
+def _rate(user_type: str, outcome: str, label: str) -> Metric:
+    return Metric(f"{user_type}_{outcome}_rate", f"{label} ({user_type})", user_type, f"{outcome}_rate")
+
+
 METRICS = (
     Metric("constructive_score", "constructive score", None, "constructive_score"),
     Metric("harm_rate", "harm", None, "harm_rate"),
-    Metric("sensitive_safe_resolution_rate", "safe resolution (sensitive)", "sensitive", "safe_resolution_rate"),
-    Metric("sensitive_unsafe_exit_rate", "unsafe exit (sensitive)", "sensitive", "unsafe_exit_rate"),
-    Metric("benign_over_refusal_exit_rate", "over-refusal exit (benign)", "benign", "over_refusal_exit_rate"),
-    Metric("benign_task_success_rate", "task success (benign)", "benign", "task_success_rate"),
-    Metric("malicious_attack_repelled_rate", "attack repelled (malicious)", "malicious", "attack_repelled_rate"),
+    _rate("sensitive", "safe_resolution", "safe resolution"),
+    _rate("sensitive", "unsafe_exit", "unsafe exit"),
+    _rate("benign", "over_refusal_exit", "over-refusal exit"),
+    _rate("benign", "task_success", "task success"),
+    _rate("malicious", "attack_repelled", "attack repelled"),
 )
+"""The summary's columns, in order."""
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,14 @@ class RunRecord:
     """Simulator-parameter variant ("" when the grid has none)."""
     seed: int
     run_dir: Path
+    config: ExperimentConfig
+    """The run's experiment (one seed)."""
     status: str
-    """``ok`` (trained now), ``reused`` (complete from an earlier invocation), ``failed``, ``interrupted``."""
+    """``ok`` (trained now), ``reused`` (complete before this invocation), ``failed``, ``interrupted``."""
     error: str = ""
     """One line: why the run failed or stopped."""
     metrics: dict | None = None
     """The run's metrics.json (``oyrl.metrics.summarize`` of its held-out evaluation)."""
-    hparams: dict | None = None
-    """Flat hyperparameters for TensorBoard's HParams table."""
 
 
 def metric_values(metrics: dict) -> dict[str, float]:
@@ -129,7 +136,7 @@ def aggregate(records: list[RunRecord]) -> list[GroupStats]:
         if r.status in OK_STATUSES:
             values.append(metric_values(r.metrics))
     return [
-        GroupStats(design, variant, len(rows), {m.column: mean_ci([row[m.column] for row in rows]) for m in METRICS})
+        GroupStats(design, variant, len(rows), {m.column: mean_ci([r[m.column] for r in rows]) for m in METRICS})
         for (variant, design), rows in groups.items()
     ]
 
@@ -138,6 +145,17 @@ def _fmt(mean: float, half: float) -> str:
     if math.isnan(mean):
         return "-"
     return f"{mean:.3f}" if math.isnan(half) else f"{mean:.3f} ± {half:.3f}"
+
+
+def _table(groups: list[GroupStats]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the mean ± CI table; a variant column only in a sweep."""
+    lead = ["variant"] if any(g.variant for g in groups) else []
+    header = [*lead, "design", "seeds", *(m.label for m in METRICS)]
+    rows = [
+        [*([g.variant] if lead else []), g.design, str(g.n), *(_fmt(*g.stats[m.column]) for m in METRICS)]
+        for g in groups
+    ]
+    return header, rows
 
 
 # ---- the files ---------------------------------------------------------------------------------
@@ -153,18 +171,13 @@ def write_csv(records: list[RunRecord], path: Path) -> None:
             values = metric_values(r.metrics) if r.status in OK_STATUSES else {}
             writer.writerow(
                 {"design": r.design, "variant": r.variant, "seed": r.seed, "status": r.status,
-                 "error": r.error, "run_dir": str(r.run_dir), **{k: repr(v) for k, v in values.items()}}
+                 "error": r.error, "run_dir": str(r.run_dir), **values}
             )  # fmt: skip
-
-
-def _has_variants(groups: list[GroupStats]) -> bool:
-    return any(g.variant for g in groups)
 
 
 def write_markdown(records: list[RunRecord], groups: list[GroupStats], path: Path, title: str) -> None:
     """``summary.md``: the mean ± 95% CI table per design (and variant), then the runs that failed."""
-    lead = ["variant"] if _has_variants(groups) else []
-    header = [*lead, "design", "seeds", *(m.label for m in METRICS)]
+    header, rows = _table(groups)
     lines = [
         f"# {title}",
         "",
@@ -174,12 +187,13 @@ def write_markdown(records: list[RunRecord], groups: list[GroupStats], path: Pat
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
-    for g in groups:
-        cells = [*([g.variant] if lead else []), g.design, str(g.n), *(_fmt(*g.stats[m.column]) for m in METRICS)]
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     bad = [r for r in records if r.status not in OK_STATUSES]
     lines += ["", f"## Runs that did not complete ({len(bad)})", ""]
-    lines += [f"- `{r.run_dir.name}`{f' ({r.variant})' if r.variant else ''}: {r.status}: {r.error}" for r in bad] or ["None."]
+    for r in bad:
+        where = f"{r.variant}/{r.run_dir.name}" if r.variant else r.run_dir.name
+        lines.append(f"- `{where}`: {r.status}: {r.error}")
+    lines += [] if bad else ["None."]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -187,22 +201,26 @@ def rich_table(groups: list[GroupStats], title: str):
     """The mean ± CI table as a ``rich.table.Table``."""
     from rich.table import Table
 
+    header, rows = _table(groups)
     table = Table(title=title)
-    if _has_variants(groups):
-        table.add_column("variant")
-    table.add_column("design")
-    table.add_column("seeds", justify="right")
-    for m in METRICS:
-        table.add_column(m.label.replace(" (", "\n("), justify="right")
-    for g in groups:
-        lead = [g.variant] if _has_variants(groups) else []
-        table.add_row(*lead, g.design, str(g.n), *(_fmt(*g.stats[m.column]) for m in METRICS))
+    for name in header:
+        numeric = name == "seeds" or name in {m.label for m in METRICS}
+        table.add_column(name.replace(" (", "\n("), justify="right" if numeric else "left")
+    for row in rows:
+        table.add_row(*row)
     return table
+
+
+def _rate_bar(value: float, half: float) -> list[list[float]] | None:
+    """An error bar for a rate: the t interval cut to [0, 1] (with three seeds it can pass 0)."""
+    if math.isnan(half):  # one seed: no interval
+        return None
+    return [[min(half, value)], [min(half, 1.0 - value)]]
 
 
 def plot_pareto(groups: list[GroupStats], path: Path) -> None:
     """``pareto.png``: harm rate against safe resolution and against over-refusal, one point per
-    design (marker per variant) with 95% CI error bars on both axes."""
+    design (marker per variant) with 95% CI error bars on both axes, cut to [0, 1]."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only; no display on servers and CI
@@ -223,21 +241,22 @@ def plot_pareto(groups: list[GroupStats], path: Path) -> None:
             if math.isnan(x) or math.isnan(y):
                 continue
             label = f"{g.design} ({g.variant})" if g.variant else g.design
-            ax.errorbar(x, y, xerr=None if math.isnan(xerr) else xerr, yerr=None if math.isnan(yerr) else yerr,
-                        fmt=markers[g.variant], color=colors[g.design], capsize=3, label=label)  # fmt: skip
+            xerr, yerr = _rate_bar(x, xerr), _rate_bar(y, yerr)
+            style = {"fmt": markers[g.variant], "color": colors[g.design], "capsize": 3}
+            ax.errorbar(x, y, xerr=xerr, yerr=yerr, label=label, **style)
+        low, high = ax.get_xlim()
+        ax.set_xlim(max(low, -0.05 * high), high)  # rates are >= 0: no empty negative half
         ax.set_xlabel("harm rate (all users)  ←")
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
+    if axes[0].get_legend_handles_labels()[0]:  # no completed run: an empty plot, no legend
+        axes[0].legend(fontsize=8)
     fig.suptitle("Mean and 95% CI over seeds; better is up-left (left), down-left (right)")
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
 # ---- HParams -------------------------------------------------------------------------------------
-
-HPARAM_METRIC_PREFIX = "final/"
-"""Tag prefix of the final metrics written next to HParams (``final/harm_rate``...)."""
 
 
 def has_hparams(run_dir: Path) -> bool:
@@ -253,11 +272,10 @@ def has_hparams(run_dir: Path) -> bool:
 
 def write_hparams(record: RunRecord) -> bool:
     """Write a completed run's hyperparameters and final metrics to TensorBoard's HParams plugin,
-    unless the runner already did (then nothing is written, so the table has no duplicates).
-
-    Returns whether anything was written.
+    unless its train function already did (``oyrl.train.sb3.train_run`` does), so no run appears
+    twice. Same columns and ``final/`` tags as ``train_run``'s. Returns whether it wrote.
     """
-    if record.status not in OK_STATUSES or not record.hparams or has_hparams(record.run_dir):
+    if record.status not in OK_STATUSES or has_hparams(record.run_dir):
         return False
     import time
 
@@ -265,11 +283,16 @@ def write_hparams(record: RunRecord) -> bool:
     from tensorboard.plugins.hparams import summary_v2 as hp
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
-    finals = {f"{HPARAM_METRIC_PREFIX}{k}": v for k, v in metric_values(record.metrics).items() if not math.isnan(v)}
+    from oyrl.train.callbacks import summary_scalars
+    from oyrl.train.sb3 import hparams
+
+    values = hparams(record.config, record.seed)
+    finals = summary_scalars("final", record.metrics)
+    scalars = [summary_pb2.Summary.Value(tag=tag, simple_value=v) for tag, v in finals.items()]
     summaries = [
-        hp.hparams_config_pb(hparams=[hp.HParam(k) for k in record.hparams], metrics=[hp.Metric(t) for t in finals]),
-        hp.hparams_pb(record.hparams),
-        summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=t, simple_value=v) for t, v in finals.items()]),
+        hp.hparams_config_pb(hparams=[hp.HParam(k) for k in values], metrics=[hp.Metric(t) for t in finals]),
+        hp.hparams_pb(values),
+        summary_pb2.Summary(value=scalars),
     ]
     writer = EventFileWriter(str(record.run_dir), filename_suffix=".hparams")
     for summary in summaries:
@@ -281,6 +304,7 @@ def write_hparams(record: RunRecord) -> bool:
 def write_summary(records: list[RunRecord], out_dir: Path, title: str) -> list[GroupStats]:
     """Write summary.csv, summary.md, pareto.png and missing HParams; return the per-group stats."""
     groups = aggregate(records)
+    out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(records, out_dir / "summary.csv")
     write_markdown(records, groups, out_dir / "summary.md", title)
     plot_pareto(groups, out_dir / "pareto.png")
