@@ -186,8 +186,17 @@ def test_out_dir_of_another_build_is_refused_unless_forced(quick_dir, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
 
 
+@pytest.fixture
+def one_thread():
+    """Sampling on one torch thread, as the build trains: a second thread on busy cores is slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.mark.slow
-def test_full_build_is_a_refusal_leaning_chat_model(tmp_path):
+def test_full_build_is_a_refusal_leaning_chat_model(tmp_path, one_thread):
     path = build_tiny_base(tmp_path / "model", seed=0)
     model = AutoModelForCausalLM.from_pretrained(path)
     assert 1_000_000 <= sum(p.numel() for p in model.parameters()) <= 5_000_000

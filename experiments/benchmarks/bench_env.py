@@ -41,7 +41,10 @@ def _reply_pool(n: int = 256, min_words: int = 90) -> list[str]:
 
 
 def steps_per_second(env_id: str, actions: list, seconds: float) -> float:
-    """Steps/s of ``gym.make(env_id)`` (with its wrappers) under a cyclic list of actions."""
+    """Steps/s of ``gym.make(env_id)`` (with its wrappers) under a cyclic list of actions.
+
+    Seeded once, then reset without a seed at each episode end, as a training loop does.
+    """
     env = gym.make(env_id)
     env.reset(seed=0)
     steps, episode, start = 0, 0, time.perf_counter()
@@ -51,7 +54,7 @@ def steps_per_second(env_id: str, actions: list, seconds: float) -> float:
             steps += 1
             if term or trunc:
                 episode += 1
-                env.reset(seed=episode)
+                env.reset()
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
             return steps / elapsed
