@@ -209,8 +209,9 @@ def model_responder(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, 
 
     def respond(contexts: Sequence[list[dict[str, str]]]) -> list[str]:
         prompts = [fit_context(m, tokenizer, budget) for m in contexts]
-        enc = tokenizer.apply_chat_template(prompts, add_generation_prompt=True,
-                                            return_dict=True, padding=True, return_tensors="pt").to(model.device)
+        enc = tokenizer.apply_chat_template(prompts, add_generation_prompt=True, return_dict=True,
+                                            padding=True, return_tensors="pt")
+        enc = enc.to(model.device)
         with torch.no_grad():
             out = model.generate(**enc, **generate_kwargs)
         return tokenizer.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)

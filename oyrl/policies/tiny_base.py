@@ -272,8 +272,11 @@ def _build_into(folder: Path, recipe: TinyBaseRecipe, seed: int, key: str) -> No
     model = LlamaForCausalLM(config)
     losses = supervise(model, examples, recipe, tokenizer.pad_token_id, seed)
     t3 = time.perf_counter()
+    # Plain sampling (T=1, no top-k/p): generate then draws from the distribution that RL
+    # optimises and the KL term compares against.
     model.generation_config = GenerationConfig(
-        **special_ids, do_sample=True, temperature=1.0, top_k=0, top_p=1.0, max_new_tokens=recipe.max_new_tokens,
+        **special_ids, do_sample=True, temperature=1.0, top_k=0, top_p=1.0,
+        max_new_tokens=recipe.max_new_tokens,
     )
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)

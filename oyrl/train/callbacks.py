@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
-from stable_baselines3.common.logger import Logger
 
 from oyrl.metrics import episode_score
 from oyrl.strategies import STRATEGIES
