@@ -66,8 +66,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.episodes < 1:
         raise OyrlError(f"--episodes: expected a positive number of episodes, got {args.episodes}")
     names = baseline_names() if args.policy == "all" else [p.strip() for p in args.policy.split(",") if p.strip()]
-    policies = [get_baseline(n) for n in names]
     env = _make_env(args.env, args.reward)
+    policies = [get_baseline(n, env=env) for n in names]  # planners model this env's population
     results = {p.name: summarize(run_episodes(env, p, args.episodes, args.seed)) for p in policies}
     if args.json:
         print(json.dumps(results[names[0]] if len(names) == 1 else results, indent=2))
@@ -245,7 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="run baseline policies and print outcome rates per user type")
     p.add_argument("--env", default="oyrl/Mixed-v0", help="environment id (default: oyrl/Mixed-v0)")
-    p.add_argument("--policy", default="all", help="baseline name, comma-separated names, or 'all'")
+    p.add_argument(
+        "--policy", default="all", help="baseline name (incl. 'stackelberg'), comma-separated names, or 'all' (no planners)"
+    )
     p.add_argument("--episodes", type=int, default=500, help="episodes per policy (default: 500)")
     p.add_argument("--seed", type=int, default=0, help="seed of the first episode (default: 0)")
     p.add_argument("--reward", default=None, help="reward design name or YAML (default: constructive)")
