@@ -57,20 +57,21 @@ if hasattr(_sc, "POSSESSIVE_REPEAT"):  # Python 3.11+
     _REPEATS.add(_sc.POSSESSIVE_REPEAT)
 
 
-def _tail(item: tuple) -> tuple[bool, bool]:
-    """(can match empty, every non-empty match ends with a non-word character) of one item."""
+def _edge(item: tuple, reverse: bool) -> tuple[bool, bool]:
+    """(can match empty, every non-empty match has a non-word character at that end) of one item:
+    its last character when ``reverse``, else its first."""
     op, av = item
     if op is _sc.LITERAL:
         return False, chr(av) not in _WORDCH
     if op is _sc.AT:
         return av not in _BOUND_BEFORE | _BOUND_AFTER, av in _BOUND_BEFORE | _BOUND_AFTER
     if op is _sc.SUBPATTERN:
-        return _seq_end(list(av[-1]), reverse=True)
+        return _seq_end(list(av[-1]), reverse)
     if op is _sc.BRANCH:
-        ends = [_seq_end(list(b), reverse=True) for b in av[1]]
+        ends = [_seq_end(list(b), reverse) for b in av[1]]
         return any(e for e, _ in ends), all(nw for _, nw in ends)
     if op in _REPEATS:
-        empty, nonword = _seq_end(list(av[2]), reverse=True)
+        empty, nonword = _seq_end(list(av[2]), reverse)
         return av[0] == 0 or empty, nonword
     if op is _sc.IN:
         return False, all(o is _sc.CATEGORY and v in (_sc.CATEGORY_SPACE, _sc.CATEGORY_NOT_WORD)
@@ -78,25 +79,11 @@ def _tail(item: tuple) -> tuple[bool, bool]:
     return False, False
 
 
-def _head(item: tuple) -> tuple[bool, bool]:
-    """Like :func:`_tail` for the first character of a match."""
-    op, av = item
-    if op is _sc.SUBPATTERN:
-        return _seq_end(list(av[-1]), reverse=False)
-    if op is _sc.BRANCH:
-        ends = [_seq_end(list(b), reverse=False) for b in av[1]]
-        return any(e for e, _ in ends), all(nw for _, nw in ends)
-    if op in _REPEATS:
-        empty, nonword = _seq_end(list(av[2]), reverse=False)
-        return av[0] == 0 or empty, nonword
-    return _tail(item)
-
-
 def _seq_end(items: list, reverse: bool) -> tuple[bool, bool]:
     """(can be empty, always non-word at that end) of a sequence, read from its end or start."""
     nonword = True
     for item in (reversed(items) if reverse else items):
-        empty, nw = (_tail if reverse else _head)(item)
+        empty, nw = _edge(item, reverse)
         nonword = nonword and nw
         if not empty:
             return False, nonword
