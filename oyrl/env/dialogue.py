@@ -38,11 +38,24 @@ def transcript_charset() -> frozenset[str]:
     return frozenset(chars)
 
 
+@lru_cache(maxsize=1)
+def _charset_tables() -> dict:
+    """``spaces.Text``'s lookup tables for the transcript charset, built once and shared read-only."""
+    prototype = spaces.Text(1, min_length=0, charset=transcript_charset())
+    return {k: v for k, v in vars(prototype).items() if k.startswith("_char")}
+
+
 class TranscriptSpace(spaces.Text):
     """``spaces.Text`` over ``transcript_charset()`` with a short repr (the charset is ~60k chars)."""
 
     def __init__(self, max_length: int, min_length: int = 0):
-        super().__init__(max_length, min_length=min_length, charset=transcript_charset())
+        # spaces.Text.__init__ rebuilds ~60k-entry tables for every space (~85 ms, twice per env);
+        # they depend only on the charset, which never changes, so every space shares one copy.
+        if not 0 <= min_length <= max_length:
+            raise ValueError(f"expected 0 <= min_length <= max_length, got {min_length}, {max_length}")
+        self.min_length, self.max_length = int(min_length), int(max_length)
+        vars(self).update(_charset_tables())
+        spaces.Space.__init__(self, dtype=str)
 
     def __repr__(self) -> str:
         return f"TranscriptSpace({self.min_length}, {self.max_length})"
