@@ -183,32 +183,11 @@ def _anchors(items: list, left: bool, right: bool) -> frozenset[str] | None:
     return max(cands, key=_rank) if cands else None
 
 
-def _split_top(p: str) -> list[str]:
-    """Split a regex source at its top-level ``|``."""
-    parts, cur, depth, esc, cls = [], [], 0, False, False
-    for ch in p:
-        if esc:
-            esc = False
-        elif ch == "\\":
-            esc = True
-        elif cls:
-            cls = ch != "]"
-        elif ch == "[":
-            cls = True
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-            continue
-        cur.append(ch)
-    return parts + ["".join(cur)]
-
-
-def _close(p: str, i: int) -> int:
-    """Index of the ``)`` that closes the ``(`` at ``p[i]`` (-1 if none)."""
-    depth, esc, cls = 0, False, False
-    for j in range(i, len(p)):
+def _structural(p: str, start: int = 0):
+    """``(index, char)`` of the characters of regex source ``p`` that are neither escaped nor in a
+    character class (the ones that can be ``|``, ``(`` or ``)`` of the pattern's structure)."""
+    esc = cls = False
+    for j in range(start, len(p)):
         ch = p[j]
         if esc:
             esc = False
@@ -218,7 +197,27 @@ def _close(p: str, i: int) -> int:
             cls = ch != "]"
         elif ch == "[":
             cls = True
-        elif ch == "(":
+        else:
+            yield j, ch
+
+
+def _split_top(p: str) -> list[str]:
+    """Split a regex source at its top-level ``|``."""
+    parts, depth, last = [], 0, 0
+    for j, ch in _structural(p):
+        if ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            parts.append(p[last:j])
+            last = j + 1
+    return parts + [p[last:]]
+
+
+def _close(p: str, i: int) -> int:
+    """Index of the ``)`` that closes the ``(`` at ``p[i]`` (-1 if none)."""
+    depth = 0
+    for j, ch in _structural(p, i):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
