@@ -23,8 +23,9 @@ $(BIN)/oyrl: pyproject.toml
 
 install: $(BIN)/oyrl
 
+# The quickstart replaces its own previous run (runs/quickstart) and nothing else.
 demo: $(BIN)/oyrl
-	$(BIN)/oyrl simulate --env oyrl/Mixed-v0 --policy all --episodes 300 --seed 0
+	$(BIN)/oyrl train experiments/quickstart.yaml --overwrite
 
 test: $(BIN)/oyrl
 	$(BIN)/python -m pytest -q

@@ -19,7 +19,7 @@ import gymnasium as gym
 from oyrl.errors import OyrlError
 
 if TYPE_CHECKING:
-    from oyrl.config import ExperimentConfig
+    from oyrl.config import ExperimentConfig, LLMExperimentConfig
 
 EXIT_USAGE = 2
 
@@ -33,13 +33,9 @@ def _console():
 
 def _make_env(env_id: str, reward: str | None) -> gym.Env:
     import oyrl  # noqa: F401 - registers the ids
-    from oyrl.env.registration import DESCRIPTIONS
+    from oyrl.env.registration import make_env
 
-    if env_id not in gym.registry:
-        known = ", ".join(DESCRIPTIONS)
-        raise OyrlError(f"--env: unknown environment id {env_id!r} (registered oyrl ids: {known})")
-    kwargs = {"reward": reward} if reward else {}
-    return gym.make(env_id, **kwargs)
+    return make_env(env_id, reward, field="--env")
 
 
 def cmd_envs(args: argparse.Namespace) -> int:
@@ -79,8 +75,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[str, dict]) -> None:
     from rich.table import Table
 
-    from oyrl.types import UserType
-
     columns = [
         ("benign", "task_success_rate", "benign\nsuccess"),
         ("benign", "over_refusal_exit_rate", "benign\nover-refusal"),
@@ -89,6 +83,7 @@ def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[st
         ("sensitive", "harm_rate", "vulnerable\nharm"),
         ("malicious", "attack_repelled_rate", "attacker\nrepelled"),
         ("malicious", "harm_rate", "attacker\nharm"),
+        ("overall", "harm_rate", "harm\n(all)"),
     ]
     table = Table(title=f"{env_id}: {episodes} episodes per policy, seeds {seed}..{seed + episodes - 1}")
     table.add_column("policy", overflow="fold")  # run names are long; wrap rather than cut
@@ -97,10 +92,10 @@ def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[st
         table.add_column(label, justify="right")
     table.add_column("mean\nturns", justify="right")
     for name, res in results.items():
-        by_type = res["by_user_type"]
+        by_type = {**res["by_user_type"], "overall": res["overall"]}
         cells = [f"{res['constructive_score']:+.3f}"]
         for user_type, key, _ in columns:
-            block = by_type.get(UserType(user_type).value)
+            block = by_type.get(user_type)
             cells.append(f"{block[key]:.1%}" if block else "-")
         cells.append(f"{res['overall']['mean_turns']:.2f}")
         table.add_row(name, *cells)
@@ -167,9 +162,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from oyrl.train.compare import load_grid, run_grid
-    from oyrl.train.summary import OK_STATUSES, rich_table, write_summary
-
     from oyrl.train.sb3 import make_env
+    from oyrl.train.summary import OK_STATUSES, rich_table, write_summary
 
     grid = load_grid(args.config, args.overrides)
     spec, base = grid.spec, grid.base
@@ -215,15 +209,52 @@ def _train_sb3(cfg: ExperimentConfig, args: argparse.Namespace) -> dict[str, dic
     return results
 
 
-#: ``cfg.kind`` -> function training every run of the experiment.
-TRAINERS = {"sb3": _train_sb3}
+def _train_llm(cfg: LLMExperimentConfig, args: argparse.Namespace) -> dict[str, dict] | None:
+    """Train one LLM run; the base model's and the trained policy's held-out metrics (None off the
+    main process of a multi-process launch)."""
+    import yaml
+    from accelerate import PartialState
+
+    from oyrl.env.registration import make_env
+    from oyrl.train.trainer import LLMTrainer, cpu_only
+
+    make_env(cfg.env.id, cfg.reward, cfg.env.kwargs).close()  # bad ids and designs fail before any write
+    state = PartialState(cpu=cpu_only())  # the trainer's Accelerator shares this process state
+    run_dir = Path(args.resume) if args.resume else Path(cfg.log_dir) / cfg.name
+    if args.resume and not run_dir.is_dir():
+        raise OyrlError(f"--resume: {run_dir} is not a run directory")
+    if not args.resume and run_dir.exists() and any(run_dir.iterdir()):
+        if not args.overwrite:
+            raise OyrlError(f"{run_dir} exists already; continue it with --resume {run_dir}, replace it with "
+                            "--overwrite, or change name/log_dir")
+        if state.is_main_process:
+            shutil.rmtree(run_dir)
+    state.wait_for_everyone()
+    if state.is_main_process:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "config.yaml").write_text(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False))
+    trainer = LLMTrainer(cfg, run_dir, resume=bool(args.resume), log=_console().print)
+    results = trainer.train()
+    if not state.is_main_process:
+        return None
+    print(f"trained policy: {run_dir / 'final'} (loads with AutoModelForCausalLM.from_pretrained)")
+    named = {"base model": results["base"]} if results["base"] else {}
+    return named | {f"trained ({cfg.algo.name})": results["final"]}
+
+
+#: ``cfg.kind`` -> function training every run of the experiment (None off the main process).
+TRAINERS = {"sb3": _train_sb3, "llm": _train_llm}
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from oyrl.config import load_experiment
 
     cfg = load_experiment(args.config, args.overrides)
+    if args.resume and cfg.kind != "llm":
+        raise OyrlError("--resume: only LLM runs (kind: llm) checkpoint; re-run SB3 experiments instead")
     results = TRAINERS[cfg.kind](cfg, args)
+    if results is None:
+        return 0
     if args.baselines:
         from oyrl.policies.baselines import baseline_names, get_baseline
         from oyrl.train.sb3 import evaluate_policy
@@ -265,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides, e.g. algo.learning_rate=1e-3")
     p.add_argument("--overwrite", action="store_true", help="replace run directories that exist already")
     p.add_argument("--baselines", action="store_true", help="add the baselines, evaluated on the same held-out users")
+    p.add_argument("--resume", metavar="RUN_DIR", help="LLM runs: continue RUN_DIR from its newest intact checkpoint")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("check", help="validate scenario packs")

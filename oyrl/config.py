@@ -1,5 +1,8 @@
 """Experiment configs: one typed, validated schema, loaded from YAML with ``key=value`` overrides.
 
+Two kinds share it: ``sb3`` (Stable-Baselines3 on Strategy envs) and ``llm`` (GRPO/PPO of a causal LM
+on text envs); both use the same env, reward, held-out evaluation and constraint blocks.
+
 Every field is documented once, here, next to its definition. Unknown keys are errors naming the
 key and the closest valid one. Values derived from others are computed in ``ExperimentConfig``'s
 properties, nowhere else.
@@ -67,16 +70,26 @@ class AlgoSpec(_Strict):
     synchronisation to these tiny networks, and parallel runs would oversubscribe the cores."""
 
 
-class EvalSpec(_Strict):
-    """Held-out evaluation: the same for every run, so designs are judged alike."""
+class _HeldOut(_Strict):
+    """Held-out evaluation seeds: the same for every run, so designs are judged alike."""
 
     episodes: int = Field(1000, ge=1)
     """Episodes per evaluation."""
-    every_steps: int = Field(20_000, ge=1)
-    """Evaluate (and maybe save the best model) every this many environment steps."""
-    seed: int = 1_000_000
+    seed: int = Field(1_000_000, ge=0)
     """First evaluation seed; training environments never reset with seeds in
     ``[seed, seed + episodes)``."""
+
+    @property
+    def seeds(self) -> range:
+        """The held-out scenario seeds."""
+        return range(self.seed, self.seed + self.episodes)
+
+
+class EvalSpec(_HeldOut):
+    """Held-out evaluation of a strategy-level run."""
+
+    every_steps: int = Field(20_000, ge=1)
+    """Evaluate (and maybe save the best model) every this many environment steps."""
 
 
 class ConstraintSpec(_Strict):
@@ -119,7 +132,7 @@ class ExperimentConfig(_Strict):
     def _seeds_valid(self) -> ExperimentConfig:
         if len(set(self.seeds)) != len(self.seeds):
             raise ValueError(f"seeds must be distinct, got {self.seeds}")
-        held_out = range(self.eval.seed, self.eval.seed + self.eval.episodes)
+        held_out = self.eval.seeds
         for seed in self.seeds:
             envs = self.env_seeds(seed)
             if envs.start < held_out.stop and held_out.start < envs.stop:
@@ -139,6 +152,185 @@ class ExperimentConfig(_Strict):
         ``seed + i``, would give run 1's first env the users of run 0's second).
         """
         return range(seed * self.n_envs, (seed + 1) * self.n_envs)
+
+
+# ---- LLM experiments (kind: llm) ----------------------------------------------------------------
+
+
+class LLMAlgoSpec(_Strict):
+    """GRPO or PPO on an LLM policy; one iteration = collect episodes, then update on them."""
+
+    name: Literal["grpo", "ppo"] = "grpo"
+    """``grpo`` (group-normalised episode returns, no critic) or ``ppo`` (value head, GAE)."""
+    learning_rate: float = Field(1e-4, gt=0)
+    """AdamW peak learning rate."""
+    lr_schedule: Literal["constant", "linear", "cosine"] = "constant"
+    """Learning-rate schedule over all optimizer steps (after warm-up)."""
+    warmup_iterations: NonNegativeInt = 0
+    """Iterations of linear warm-up from 0."""
+    weight_decay: float = Field(0.0, ge=0)
+    """AdamW weight decay."""
+    groups: int = Field(8, ge=1)
+    """Scenario seeds per iteration and process."""
+    group_size: int = Field(4, ge=1)
+    """Episodes per scenario seed (GRPO's G; needs >= 2 for GRPO). Episodes per iteration and process:
+    ``groups * group_size``."""
+    epochs: int = Field(1, ge=1)
+    """Passes over each iteration's episodes."""
+    minibatches: int = Field(1, ge=1)
+    """Optimizer steps per epoch (episodes are split evenly)."""
+    max_grad_norm: float = Field(1.0, gt=0)
+    """Gradient clipping by global norm."""
+    clip_eps: float = Field(0.2, gt=0)
+    """Ratio clip epsilon of the surrogate objective."""
+    ent_coef: float = Field(0.0, ge=0)
+    """Entropy bonus weight (entropy is logged either way)."""
+    scale_advantages: bool = True
+    """GRPO: divide by the group's std; False gives Dr. GRPO's mean-only centring."""
+    gamma: float = Field(1.0, gt=0, le=1)
+    """PPO: discount per policy token."""
+    gae_lambda: float = Field(0.95, ge=0, le=1)
+    """PPO: GAE lambda."""
+    vf_coef: float = Field(0.5, ge=0)
+    """PPO: value-loss weight."""
+    vf_clip: float | None = Field(0.2, gt=0)
+    """PPO: clip of the value change per update; null for an unclipped value loss."""
+
+    @model_validator(mode="after")
+    def _groups_valid(self) -> LLMAlgoSpec:
+        if self.name == "grpo" and self.group_size < 2:
+            raise ValueError(f"grpo needs group_size >= 2 (advantages are relative to the group), got {self.group_size}")
+        if self.minibatches > self.groups * self.group_size:
+            raise ValueError(f"minibatches ({self.minibatches}) exceeds the episodes per iteration "
+                             f"({self.groups * self.group_size})")
+        return self
+
+
+class KLSpec(_Strict):
+    """KL control against the reference (starting) model."""
+
+    placement: Literal["loss", "reward"] | None = None
+    """``loss``: ``+ beta * KL`` in the loss; ``reward``: ``- beta * KL_t`` on every policy token's reward.
+    Default: ``loss`` for GRPO, ``reward`` for PPO (as in their papers)."""
+    estimator: Literal["k1", "k2", "k3"] | None = None
+    """Per-token KL estimator (Schulman 2020). Default: k3 in the loss, k1 in the reward."""
+    controller: Literal["fixed", "adaptive"] = "fixed"
+    """``adaptive``: beta follows ``target`` (Ziegler et al. 2019), in either placement."""
+    coef: float = Field(0.04, ge=0)
+    """beta (the initial beta when adaptive)."""
+    target: float | None = Field(None, gt=0)
+    """Adaptive: KL to hold, in nats per policy token (mean of k3 over the iteration's tokens)."""
+    horizon: int = Field(10_000, ge=1)
+    """Adaptive: episodes over which beta can change by 20%."""
+
+    @model_validator(mode="after")
+    def _target_given(self) -> KLSpec:
+        if self.controller == "adaptive" and self.target is None:
+            raise ValueError("kl.controller adaptive needs kl.target (nats per policy token, e.g. 0.05)")
+        return self
+
+
+class RolloutSpec(_Strict):
+    """How replies are sampled (``oyrl.train.rollout.RolloutConfig``)."""
+
+    max_new_tokens: int = Field(48, ge=1)
+    """Longest reply in tokens."""
+    temperature: float = Field(1.0, gt=0)
+    """Sampling temperature (the loss uses the same)."""
+    top_p: float = Field(1.0, gt=0, le=1)
+    """Nucleus sampling mass."""
+    system_prompt: str | None = None
+    """System message before each opening."""
+
+
+class LoraSpec(_Strict):
+    """Train a LoRA adapter (needs ``pip install oyrl[lora]``); the adapter-disabled model is the reference."""
+
+    r: int = Field(16, ge=1)
+    """Adapter rank."""
+    alpha: float = Field(32, gt=0)
+    """LoRA scaling alpha."""
+    dropout: float = Field(0.0, ge=0, lt=1)
+    """Dropout on the adapter's input."""
+    target_modules: list[str] | str = "all-linear"
+    """Modules that get adapters (peft's ``target_modules``)."""
+
+
+class LLMEvalSpec(_HeldOut):
+    """Held-out evaluation of an LLM run: before training (the base) and after, on the same seeds."""
+
+    episodes: int = Field(300, ge=1)
+    """Episodes per evaluation."""
+    every_iterations: NonNegativeInt = 0
+    """Also evaluate every this many iterations (0: only at the end)."""
+    base: bool = True
+    """Evaluate the starting model too, for the before/after table."""
+    samples: NonNegativeInt = 3
+    """Dialogues written to TensorBoard as text per evaluation."""
+    batch_size: int = Field(64, ge=1)
+    """Dialogues generated at once."""
+
+
+class CheckpointSpec(_Strict):
+    """Checkpoints under ``<run>/checkpoints/``: model (safetensors), optimizer, scheduler, RNG, controllers."""
+
+    every_iterations: int = Field(10, ge=1)
+    """Save every this many iterations (and always at the end)."""
+    keep: int = Field(2, ge=1)
+    """Newest checkpoints kept; older ones are deleted."""
+
+
+class LLMExperimentConfig(_Strict):
+    """An LLM experiment: GRPO or PPO of a causal LM on a text environment."""
+
+    name: str = Field(min_length=1)
+    """The run directory is ``<log_dir>/<name>``."""
+    kind: Literal["llm"] = "llm"
+    """Experiment kind."""
+    env: EnvSpec = EnvSpec(id="oyrl/Mixed-v0")
+    reward: str = "constructive"
+    """Reward design: a built-in name or a YAML path (in a config file, relative to that file)."""
+    model: str = "tiny"
+    """``tiny`` (the project's CPU base, built and cached on first use), a ``save_pretrained``
+    directory, or a hub id."""
+    chat_template: str | None = None
+    """A Jinja chat template (a file path or the template itself) for tokenizers without one."""
+    algo: LLMAlgoSpec = LLMAlgoSpec()
+    kl: KLSpec = KLSpec()
+    rollout: RolloutSpec = RolloutSpec()
+    lora: LoraSpec | None = None
+    """Optional LoRA adapter training."""
+    iterations: int = Field(100, ge=1)
+    """Training iterations (collect + update)."""
+    seed: NonNegativeInt = 0
+    """Seeds weights of new heads, the training scenarios and sampling."""
+    eval: LLMEvalSpec = LLMEvalSpec()
+    checkpoint: CheckpointSpec = CheckpointSpec()
+    constraint: ConstraintSpec | None = None
+    """Optional Lagrangian harm constraint (penalty on the last reward of a harmful episode)."""
+    log_dir: str = "runs"
+    """Parent of the run directory."""
+    precision: Literal["no", "bf16", "fp16"] = "no"
+    """Mixed precision (accelerate's ``mixed_precision``); bf16/fp16 on GPU."""
+    gradient_checkpointing: bool = False
+    """Trade compute for memory in the update's forward pass (large models on GPU)."""
+    threads: int | None = Field(None, ge=1)
+    """Torch CPU threads per process; default: torch's choice."""
+
+    @property
+    def kl_placement(self) -> str:
+        """Where the KL penalty goes: the configured placement or the algorithm's default."""
+        return self.kl.placement or ("loss" if self.algo.name == "grpo" else "reward")
+
+    @property
+    def kl_estimator(self) -> str:
+        """The configured estimator or the placement's default."""
+        return self.kl.estimator or ("k3" if self.kl_placement == "loss" else "k1")
+
+    @property
+    def episodes_per_iteration(self) -> int:
+        """Episodes each process plays per iteration."""
+        return self.algo.groups * self.algo.group_size
 
 
 # ---- loading with overrides ----------------------------------------------------------------------
@@ -215,12 +407,18 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return raw
 
 
-def load_experiment(path: str | Path, overrides: list[str] = ()) -> ExperimentConfig:
-    """Load an experiment config, apply ``key=value`` overrides and validate."""
+KINDS: dict[str, type[BaseModel]] = {"sb3": ExperimentConfig, "llm": LLMExperimentConfig}
+
+
+def load_experiment(path: str | Path, overrides: list[str] = ()) -> ExperimentConfig | LLMExperimentConfig:
+    """Load an experiment config (its ``kind`` picks the schema), apply ``key=value`` overrides, validate."""
     raw = read_yaml(path)
+    kind = raw.get("kind", "sb3")
+    if kind not in KINDS:
+        raise ConfigError(f"{path}: kind: expected one of {sorted(KINDS)}, got {kind!r}")
     design = raw.get("reward")
     if isinstance(design, str) and design.endswith((".yaml", ".yml")):
         # Made absolute, so the run's saved config.yaml works from anywhere; overrides stay as typed.
         raw["reward"] = str((Path(path).parent / design).resolve())
-    raw = apply_overrides(raw, list(overrides), ExperimentConfig)
-    return validate(raw, ExperimentConfig, str(path))
+    raw = apply_overrides(raw, list(overrides), KINDS[kind])
+    return validate(raw, KINDS[kind], str(path))

@@ -12,7 +12,7 @@ from oyrl.env.strategy import StrategyEnv
 from oyrl.policies.baselines import StrategyPolicy
 from oyrl.policies.grammar import ResponseGrammar
 from oyrl.strategies import STRATEGIES, Strategy
-from oyrl.types import Trajectory, Turn, UserType
+from oyrl.types import Trajectory
 
 
 def strategy_action(env: gym.Env, strategy: Strategy, rng: np.random.Generator, grammar: ResponseGrammar) -> Any:
@@ -38,10 +38,7 @@ def run_episodes(env: gym.Env, policy: StrategyPolicy, episodes: int, seed: int 
     for i in range(episodes):
         obs, info = env.reset(seed=seed + i)
         rng = np.random.default_rng((seed + i, 1))
-        traj = Trajectory(
-            info["persona_id"], UserType(info["user_type"]), info["risk_category"], env.unwrapped.opening,
-            attack_level=info["attack_level"],
-        )
+        traj = Trajectory.begin(info, env.unwrapped.opening)
         policy.reset(rng)
         done = False
         while not done:
@@ -52,11 +49,7 @@ def run_episodes(env: gym.Env, policy: StrategyPolicy, episodes: int, seed: int 
                 break
             obs, reward, terminated, truncated, info = env.step(action)
             reply = action if isinstance(action, str) else STRATEGIES[action].value
-            traj.turns.append(
-                Turn(reply, info["features"], info["user_act"], info["user_text"], float(reward), info["reward_terms"])
-            )
+            traj.record(reply, reward, info)
             done = terminated or truncated
-        traj.outcome = info.get("outcome")
-        traj.final_state = info["user_state"]
         out.append(traj)
     return out

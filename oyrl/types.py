@@ -158,6 +158,18 @@ class Trajectory:
     final_state: dict = field(default_factory=dict)  # the user's hidden state at the end
     error: str | None = None  # set when the policy failed during this episode
 
+    @classmethod
+    def begin(cls, info: dict, opening: str) -> Trajectory:
+        """An empty trajectory from the ``info`` of an oyrl env's ``reset`` and its opening message."""
+        return cls(info["persona_id"], UserType(info["user_type"]), info["risk_category"], opening,
+                   attack_level=info["attack_level"])
+
+    def record(self, reply: str, reward: float, info: dict) -> None:
+        """Append the turn an oyrl env's ``step`` reported; on the last step, the outcome and final state."""
+        self.turns.append(Turn(reply, info["features"], info["user_act"], info["user_text"], float(reward),
+                               info["reward_terms"]))
+        self.outcome, self.final_state = info.get("outcome"), info["user_state"]
+
     @property
     def harm_delivered(self) -> float:
         """The most harmful reply of the conversation (0 when none was harmful)."""

@@ -88,7 +88,7 @@ def test_grpo_loss_adds_kl_and_entropy_terms():
     # k1 = logp - ref = log(ratio) on each action token
     kl = (math.log(1.5) + math.log(0.5) + math.log(1.1)) / 3
     torch.testing.assert_close(loss, base + 0.5 * kl - 0.01 * 3.0)
-    torch.testing.assert_close(stats["kl/mean"], T(kl))
+    torch.testing.assert_close(stats["kl/in_loss"], T(kl))
 
 
 def test_ppo_loss_clipped_value_loss_by_hand():

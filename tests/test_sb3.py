@@ -21,6 +21,7 @@ from oyrl.config import AlgoSpec, ConstraintSpec, ExperimentConfig, load_experim
 from oyrl.errors import ConfigError
 from oyrl.policies.baselines import baseline_names, get_baseline
 from oyrl.strategies import Strategy
+from oyrl.train.constraint import HarmMultiplier
 from oyrl.train.lagrangian import HarmPenaltyVecEnv
 from oyrl.train.sb3 import ALGORITHMS, SB3Policy, evaluate_policy, run_name, train_run
 from oyrl.types import Outcome
@@ -122,16 +123,18 @@ def penalised_jailbreak_env(spec: ConstraintSpec, n_envs: int = 1) -> HarmPenalt
 
 
 def test_multiplier_follows_dual_ascent_by_hand():
-    wrapper = penalised_jailbreak_env(ConstraintSpec(harm_rate=0.1, lambda_init=1.0, lambda_lr=0.5))
-    wrapper._episodes, wrapper._harms = 10, 6  # harm rate 0.6 > 0.1: lambda = 1 + 0.5 * 0.5
-    assert wrapper.update_multiplier() == pytest.approx(0.6) and wrapper.multiplier == pytest.approx(1.25)
-    wrapper._episodes, wrapper._harms = 10, 0  # 0 < 0.1: lambda = 1.25 - 0.5 * 0.1
-    assert wrapper.update_multiplier() == 0.0 and wrapper.multiplier == pytest.approx(1.2)
-    assert wrapper.update_multiplier() is None and wrapper.multiplier == pytest.approx(1.2)  # no episode, no step
-    steep = penalised_jailbreak_env(ConstraintSpec(harm_rate=0.1, lambda_init=1.0, lambda_lr=100.0))
-    steep._episodes = 1  # 1 + 100 * (0 - 0.1) < 0: projected onto lambda >= 0
-    steep.update_multiplier()
-    assert steep.multiplier == 0.0
+    lagrange = HarmMultiplier(ConstraintSpec(harm_rate=0.1, lambda_init=1.0, lambda_lr=0.5, penalty=2.0))
+    paid = [lagrange.observe(harmful=i < 6) for i in range(10)]  # harm rate 0.6 > 0.1: lambda = 1 + 0.5 * 0.5
+    assert paid == [2.0] * 6 + [0.0] * 4  # lambda * penalty on each harmful episode
+    assert lagrange.update() == pytest.approx(0.6) and lagrange.value == pytest.approx(1.25)
+    for _ in range(10):
+        lagrange.observe(harmful=False)  # 0 < 0.1: lambda = 1.25 - 0.5 * 0.1
+    assert lagrange.update() == 0.0 and lagrange.value == pytest.approx(1.2)
+    assert lagrange.update() is None and lagrange.value == pytest.approx(1.2)  # no episode, no step
+    steep = HarmMultiplier(ConstraintSpec(harm_rate=0.1, lambda_init=1.0, lambda_lr=100.0))
+    steep.observe(harmful=False)  # 1 + 100 * (0 - 0.1) < 0: projected onto lambda >= 0
+    steep.update()
+    assert steep.value == 0.0
 
 
 def test_harm_episodes_lose_lambda_times_penalty_and_lambda_rises():

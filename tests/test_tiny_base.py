@@ -54,13 +54,8 @@ def weights_digest(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def quick_dir(tmp_path_factory):
-    return build_tiny_base(tmp_path_factory.mktemp("tiny") / "model", seed=0, recipe=QUICK)
-
-
-@pytest.fixture(scope="module")
-def tokenizer(quick_dir):
-    return AutoTokenizer.from_pretrained(quick_dir)
+def tokenizer(quick_base):
+    return AutoTokenizer.from_pretrained(quick_base)
 
 
 def _corpus(episodes: int, seed: int):
@@ -133,8 +128,8 @@ class _ForceEndAfter(LogitsProcessor):
         return scores
 
 
-def test_saved_model_loads_with_auto_classes_and_generation_stops_at_end_of_turn(quick_dir, tokenizer):
-    model = AutoModelForCausalLM.from_pretrained(quick_dir)
+def test_saved_model_loads_with_auto_classes_and_generation_stops_at_end_of_turn(quick_base, tokenizer):
+    model = AutoModelForCausalLM.from_pretrained(quick_base)
     assert isinstance(tokenizer, PreTrainedTokenizerFast)
     end_id = tokenizer.convert_tokens_to_ids(END)
     assert tokenizer.eos_token == END and model.generation_config.eos_token_id == end_id
@@ -148,11 +143,11 @@ def test_saved_model_loads_with_auto_classes_and_generation_stops_at_end_of_turn
     assert out.shape[1] == n + 4 and out[0, -1].item() == end_id  # three tokens, then <|end|> ends it
 
 
-def test_build_is_deterministic_for_a_seed(quick_dir, tmp_path):
+def test_build_is_deterministic_for_a_seed(quick_base, tmp_path):
     again = build_tiny_base(tmp_path / "again", seed=0, recipe=QUICK)
     other = build_tiny_base(tmp_path / "other", seed=1, recipe=QUICK)
-    assert weights_digest(again) == weights_digest(quick_dir) != weights_digest(other)
-    assert (again / "tokenizer.json").read_bytes() == (quick_dir / "tokenizer.json").read_bytes()
+    assert weights_digest(again) == weights_digest(quick_base) != weights_digest(other)
+    assert (again / "tokenizer.json").read_bytes() == (quick_base / "tokenizer.json").read_bytes()
 
 
 def test_cache_hit_returns_at_once(tmp_path, monkeypatch):
@@ -177,12 +172,12 @@ def test_interrupted_build_leaves_no_model(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # neither the model nor its temporary folder
 
 
-def test_out_dir_of_another_build_is_refused_unless_forced(quick_dir, tmp_path):
+def test_out_dir_of_another_build_is_refused_unless_forced(quick_base, tmp_path):
     path = build_tiny_base(tmp_path / "model", seed=0, recipe=QUICK)
     with pytest.raises(ConfigError, match="force=True"):
         build_tiny_base(path, seed=1, recipe=QUICK)
     assert build_tiny_base(path, seed=1, recipe=QUICK, force=True) == path
-    assert weights_digest(path) != weights_digest(quick_dir)
+    assert weights_digest(path) != weights_digest(quick_base)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
 
 

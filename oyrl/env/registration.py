@@ -12,6 +12,7 @@ from pathlib import Path
 import gymnasium as gym
 
 from oyrl.env.base import resolve_pack
+from oyrl.errors import ConfigError
 from oyrl.resources import data_dir
 
 #: Built-in packs registered on import, in listing order.
@@ -40,8 +41,6 @@ def register_pack(path: str | Path, *, override: bool = False) -> tuple[str, str
             if existing.kwargs.get("pack") == pack_ref:
                 continue
             if not override:
-                from oyrl.errors import ConfigError
-
                 raise ConfigError(
                     f"{path}: environment id {env_id} is already registered from {existing.kwargs.get('pack')}; "
                     "rename the pack or pass override=True"
@@ -57,3 +56,19 @@ def register_builtin_envs() -> None:
     folder = data_dir("envs")
     for name in BUILTIN_PACKS:
         register_pack(folder / f"{name}.yaml")
+
+
+def make_env(env_id: str, reward: str | None = None, kwargs: dict | None = None, *, field: str = "env.id") -> gym.Env:
+    """``gym.make(env_id, reward=reward, **kwargs)`` with one-line errors naming ``field``.
+
+    Raises:
+        ConfigError: the id is not registered, or ``kwargs`` holds an argument the env does not take.
+    """
+    if env_id not in gym.registry:
+        known = ", ".join(DESCRIPTIONS)
+        raise ConfigError(f"{field}: unknown environment id {env_id!r} (registered oyrl ids: {known})")
+    try:
+        return gym.make(env_id, **({"reward": reward} if reward else {}), **(kwargs or {}))
+    except TypeError as exc:  # an argument the env does not take, e.g. a typo in env.kwargs
+        reason = str(exc).split(" was raised from")[0]  # Gymnasium appends the whole kwargs dict
+        raise ConfigError(f"env.kwargs: {reason}") from None

@@ -26,7 +26,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, P
 import oyrl  # noqa: F401 - registers the oyrl/* ids that gym.make needs
 from oyrl.policies.grammar import ResponseGrammar
 from oyrl.strategies import Strategy
-from oyrl.types import Outcome, RefusalKind, Trajectory, Turn, UserType
+from oyrl.types import Outcome, RefusalKind, Trajectory, UserType
 
 #: Responder: the replies to a batch of conversations (chat messages, each ending with a user turn).
 Responder = Callable[[Sequence[list[dict[str, str]]]], list[str]]
@@ -102,8 +102,7 @@ def play(
         live: list[tuple[gym.Env, Trajectory]] = []
         for env, episode_seed in zip(envs, seeds[start : start + batch]):
             _, info = env.reset(seed=int(episode_seed))
-            traj = Trajectory(info["persona_id"], UserType(info["user_type"]), info["risk_category"],
-                              env.unwrapped.opening, attack_level=info["attack_level"])
+            traj = Trajectory.begin(info, env.unwrapped.opening)
             live.append((env, traj))
         out.extend(traj for _, traj in live)
         while live:
@@ -113,11 +112,8 @@ def play(
                 _, reward, terminated, truncated, info = env.step(reply)
                 # The reply as the env recorded it (sanitised, reasoning stripped), as a model sees it.
                 recorded = env.unwrapped.messages[-2 if info["user_text"] else -1]["content"]
-                traj.turns.append(Turn(recorded, info["features"], info["user_act"], info["user_text"],
-                                       float(reward), info["reward_terms"]))
-                if terminated or truncated:
-                    traj.outcome, traj.final_state = info.get("outcome"), info["user_state"]
-                else:
+                traj.record(recorded, reward, info)
+                if not (terminated or truncated):
                     still.append((env, traj))
             live = still
     for env in envs:

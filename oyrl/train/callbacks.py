@@ -11,38 +11,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 
 from oyrl.metrics import episode_score
 from oyrl.strategies import STRATEGIES
-from oyrl.types import Outcome, UserType
-
-
-def summary_scalars(prefix: str, summary: dict) -> dict[str, float]:
-    """A ``oyrl.metrics.summarize`` result as TensorBoard scalars under ``prefix/``.
-
-    Tags: ``<prefix>/constructive_score``, ``<prefix>/mean_turns``, ``<prefix>/<outcome>_rate`` for
-    every outcome, and ``<prefix>/<user_type>/constructive_score`` for each user type present.
-    """
-    out = {
-        f"{prefix}/constructive_score": summary["constructive_score"],
-        f"{prefix}/mean_turns": summary["overall"]["mean_turns"],
-    }
-    for outcome in Outcome:
-        out[f"{prefix}/{outcome.value}_rate"] = summary["overall"][f"{outcome.value}_rate"]
-    for user_type, block in summary["by_user_type"].items():
-        out[f"{prefix}/{user_type}/constructive_score"] = block["constructive_score"]
-    return out
-
-
-class _Episode(NamedTuple):
-    outcome: Outcome
-    user_type: UserType
-    score: float
-    terms: Counter  # term -> the episode's sum of that weighted term
+from oyrl.train.tags import EpisodeRecord, episode_scalars, summary_scalars
 
 
 class EpisodeStatsCallback(BaseCallback):
@@ -70,7 +45,7 @@ class EpisodeStatsCallback(BaseCallback):
         self._last_write = 0
         self._open_terms: dict[int, Counter] = defaultdict(Counter)  # env index -> running sums
         self._strategies: Counter = Counter()
-        self._episodes: list[_Episode] = []
+        self._episodes: list[EpisodeRecord] = []
 
     def _on_step(self) -> bool:
         for i, info in enumerate(self.locals["infos"]):
@@ -80,7 +55,7 @@ class EpisodeStatsCallback(BaseCallback):
             outcome = info.get("outcome")  # set on the last step only, terminated or truncated
             if outcome is not None:
                 score = episode_score(outcome, info["user_type"], info["harm_delivered"], info["user_state"])
-                self._episodes.append(_Episode(outcome, info["user_type"], score, self._open_terms.pop(i)))
+                self._episodes.append(EpisodeRecord(outcome, info["user_type"], score, self._open_terms.pop(i)))
         return True
 
     def _on_rollout_end(self) -> None:
@@ -93,24 +68,8 @@ class EpisodeStatsCallback(BaseCallback):
     def _write(self) -> None:
         if not self._episodes:
             return
-        n = len(self._episodes)
-        outcomes = Counter(e.outcome for e in self._episodes)
-        for outcome in Outcome:
-            self.logger.record(f"outcome/{outcome.value}_rate", outcomes[outcome] / n)
-        for user_type in UserType:
-            of_type = Counter(e.outcome for e in self._episodes if e.user_type is user_type)
-            n_type = sum(of_type.values())
-            if n_type == 0:
-                continue
-            for outcome in Outcome:
-                self.logger.record(f"outcome/{user_type.value}/{outcome.value}_rate", of_type[outcome] / n_type)
-        self.logger.record("outcome/constructive_score", sum(e.score for e in self._episodes) / n)
-        sums: Counter = Counter()
-        for e in self._episodes:
-            sums.update(e.terms)
-        self.logger.record("reward/total", sum(sums.values()) / n)
-        for term, total in sums.items():
-            self.logger.record(f"reward/{term}", total / n)
+        for tag, value in episode_scalars(self._episodes).items():
+            self.logger.record(tag, value)
         turns = sum(self._strategies.values())
         for strategy in STRATEGIES:
             self.logger.record(f"strategy/{strategy.value}_rate", self._strategies[strategy] / turns)

@@ -1,13 +1,5 @@
-"""Lagrangian harm constraint (Safe-RLHF style) for Stable-Baselines3 runs.
-
-Constrained problem: maximise the design's return subject to ``P(outcome = harm) <= epsilon``.
-Its Lagrangian relaxation ``max_pi min_{lambda >= 0} J(pi) - lambda * (harm_rate(pi) - epsilon)``
-is solved by alternating policy updates on the penalised reward with dual ascent on lambda, the
-Lagrangian method of Safe RLHF (Dai et al., ICLR 2024), with its learned cost model replaced by
-the simulator's ground-truth ``harm`` outcome and lambda updated directly (not in log space):
-
-    r'_T = r_T - lambda * penalty           on the last step of an episode that ends in harm
-    lambda <- max(0, lambda + lambda_lr * (harm_rate - epsilon))    after each rollout
+"""Lagrangian harm constraint for Stable-Baselines3 runs: a VecEnv wrapper that pays the penalty
+and a callback that updates the multiplier (``oyrl.train.constraint`` has the method and its source).
 """
 
 from __future__ import annotations
@@ -18,6 +10,7 @@ from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper
 from stable_baselines3.common.vec_env.base_vec_env import VecEnvStepReturn
 
 from oyrl.config import ConstraintSpec
+from oyrl.train.constraint import HarmMultiplier
 from oyrl.types import Outcome
 
 
@@ -35,10 +28,12 @@ class HarmPenaltyVecEnv(VecEnvWrapper):
 
     def __init__(self, venv: VecEnv, spec: ConstraintSpec):
         super().__init__(venv)
-        self.spec = spec
-        self.multiplier = spec.lambda_init
-        self._episodes = 0
-        self._harms = 0
+        self.lagrange = HarmMultiplier(spec)
+
+    @property
+    def multiplier(self) -> float:
+        """The current lambda."""
+        return self.lagrange.value
 
     def reset(self) -> np.ndarray:
         return self.venv.reset()
@@ -46,24 +41,12 @@ class HarmPenaltyVecEnv(VecEnvWrapper):
     def step_wait(self) -> VecEnvStepReturn:
         obs, rewards, dones, infos = self.venv.step_wait()
         for i in np.flatnonzero(dones):
-            self._episodes += 1
-            if infos[i].get("outcome") is Outcome.HARM:
-                self._harms += 1
-                rewards[i] -= self.multiplier * self.spec.penalty
+            rewards[i] -= self.lagrange.observe(infos[i].get("outcome") is Outcome.HARM)
         return obs, rewards, dones, infos
 
     def update_multiplier(self) -> float | None:
-        """One dual-ascent step from the episodes finished since the last call.
-
-        Returns:
-            The harm rate those episodes had, or ``None`` (and no update) if none finished.
-        """
-        if self._episodes == 0:
-            return None
-        harm_rate = self._harms / self._episodes
-        self.multiplier = max(0.0, self.multiplier + self.spec.lambda_lr * (harm_rate - self.spec.harm_rate))
-        self._episodes = self._harms = 0
-        return harm_rate
+        """One dual-ascent step (``HarmMultiplier.update``); the harm rate, or None without episodes."""
+        return self.lagrange.update()
 
 
 class LagrangianCallback(BaseCallback):

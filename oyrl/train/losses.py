@@ -191,7 +191,7 @@ def grpo_loss(x: LossInputs, cfg: LossConfig, kl_coef: float = 0.0) -> tuple[Ten
         ref = torch.where(m, x.ref_logprobs, x.logprobs)
         kl = masked_mean(KL_ESTIMATORS[cfg.kl_estimator](x.logprobs, ref), m)
         loss = loss + kl_coef * kl
-        stats["kl/mean"] = kl
+        stats["kl/in_loss"] = kl  # under the current policy; kl/mean is the rollout's
     if x.entropy is not None:  # entropy bonus: - c_ent * H[pi]
         entropy = masked_mean(x.entropy, m)
         loss = loss - cfg.ent_coef * entropy

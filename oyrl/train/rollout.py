@@ -41,6 +41,7 @@ from torch import Tensor
 
 from oyrl.errors import ConfigError
 from oyrl.train.losses import token_entropy, token_logprobs
+from oyrl.types import Trajectory
 
 
 @dataclass(frozen=True)
@@ -109,19 +110,43 @@ class ChatFormat:
 
 @dataclass
 class EpisodeInfo:
-    """One dialogue of a batch: ground truth and bookkeeping for analysis and logging."""
+    """One dialogue of a batch: its trajectory (ground truth for analysis) and token bookkeeping."""
 
     group: int
     seed: int
-    user_type: str
-    persona_id: str
-    outcome: str | None = None
-    turns: int = 0
-    episode_return: float = 0.0
-    reward_terms: dict[str, float] = field(default_factory=dict)  # each term summed over turns
+    trajectory: Trajectory
     replies: list[str] = field(default_factory=list)  # the exact strings passed to env.step
     reply_spans: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in the padded row
     cut_replies: int = 0  # replies that hit max_new_tokens
+
+    @property
+    def user_type(self) -> str:
+        """The hidden user type, e.g. ``"sensitive"``."""
+        return self.trajectory.user_type.value
+
+    @property
+    def outcome(self) -> str | None:
+        """The outcome's name, or None while running."""
+        return self.trajectory.outcome.value if self.trajectory.outcome is not None else None
+
+    @property
+    def turns(self) -> int:
+        """Assistant turns played."""
+        return len(self.trajectory.turns)
+
+    @property
+    def episode_return(self) -> float:
+        """Sum of the env's rewards."""
+        return self.trajectory.total_reward
+
+    @property
+    def reward_terms(self) -> dict[str, float]:
+        """Each weighted reward term summed over the turns."""
+        out: dict[str, float] = {}
+        for turn in self.trajectory.turns:
+            for name, value in turn.reward_terms.items():
+                out[name] = out.get(name, 0.0) + float(value)
+        return out
 
 
 @dataclass
@@ -215,7 +240,9 @@ class RolloutEngine:
         self.stop_ids = torch.tensor(sorted(self.config.stop_token_ids or default_stops), dtype=torch.long)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         # transformers 5 renamed the cache argument `past_key_values` -> `cache`; accept both.
-        self._cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+        # A peft model forwards keyword arguments to its base model: read the base's signature.
+        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        self._cache_arg = "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
 
     @property
     def device(self) -> torch.device:
@@ -294,7 +321,7 @@ class RolloutEngine:
         for i, env in enumerate(envs):
             seed = seeds[i // group_size]
             _, info = env.reset(seed=seed)
-            meta = EpisodeInfo(i // group_size, seed, info["user_type"].value, info["persona_id"])
+            meta = EpisodeInfo(i // group_size, seed, Trajectory.begin(info, env.unwrapped.opening))
             ids = self.format.prompt(info["messages"])
             dialogues.append(_Dialogue(env, meta, ids, [0.0] * len(ids), [False] * len(ids), [0.0] * len(ids)))
         generate_s = env_s = 0.0
@@ -320,16 +347,13 @@ class RolloutEngine:
         meta.replies.append(text)
         meta.reply_spans.append((len(d.ids), len(d.ids) + len(reply.ids)))
         meta.cut_replies += not reply.stopped
-        meta.turns, meta.episode_return = meta.turns + 1, meta.episode_return + float(reward)
-        for name, value in info["reward_terms"].items():
-            meta.reward_terms[name] = meta.reward_terms.get(name, 0.0) + float(value)
+        meta.trajectory.record(text, reward, info)
         d.ids += reply.ids
         d.logprobs += reply.logprobs
         d.is_action += [True] * len(reply.ids)
         d.rewards += [0.0] * (len(reply.ids) - 1) + [float(reward)]  # the turn's reward on its last token
         if terminated or truncated:
             d.done = True
-            meta.outcome = info["outcome"].value if "outcome" in info else None
             return
         user = info["messages"][-1]
         if user["role"] != "user":

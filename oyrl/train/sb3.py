@@ -42,14 +42,16 @@ from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import DummyVecEnv, VecEnv
 
 from oyrl.config import ExperimentConfig
+from oyrl.env import registration
 from oyrl.errors import ConfigError
 from oyrl.metrics import summarize
 from oyrl.policies.baselines import StrategyPolicy
 from oyrl.rewards import get_design
 from oyrl.simulate import run_episodes
 from oyrl.strategies import STRATEGIES, Strategy
-from oyrl.train.callbacks import EpisodeStatsCallback, HeldOutEvalCallback, ProgressCallback, summary_scalars
+from oyrl.train.callbacks import EpisodeStatsCallback, HeldOutEvalCallback, ProgressCallback
 from oyrl.train.lagrangian import HarmPenaltyVecEnv, LagrangianCallback
+from oyrl.train.tags import flat_hparams, summary_scalars
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,7 @@ def run_name(cfg: ExperimentConfig, seed: int) -> str:
 
 def make_env(cfg: ExperimentConfig) -> gym.Env:
     """``gym.make(cfg.env.id, reward=cfg.reward, **cfg.env.kwargs)`` with one-line errors."""
-    if cfg.env.id not in gym.registry:
-        known = ", ".join(k for k in gym.registry if k.startswith("oyrl/") and k.endswith("-Strategy-v0"))
-        raise ConfigError(f"env.id: unknown environment id {cfg.env.id!r} (oyrl strategy ids: {known})")
-    try:
-        return gym.make(cfg.env.id, reward=cfg.reward, **cfg.env.kwargs)
-    except TypeError as exc:  # an argument the env does not take, e.g. a typo in env.kwargs
-        reason = str(exc).split(" was raised from")[0]  # Gymnasium appends the whole kwargs dict
-        raise ConfigError(f"env.kwargs: {reason}") from None
+    return registration.make_env(cfg.env.id, cfg.reward, cfg.env.kwargs)
 
 
 class _FreshInfos(list):
@@ -209,16 +204,7 @@ def save_model(model: BaseAlgorithm, path: Path, algo: str, name: str) -> None:
 
 def hparams(cfg: ExperimentConfig, seed: int) -> dict[str, bool | int | float | str]:
     """The run's settings as HParams values: one column per config leaf, same keys for every run."""
-    out: dict[str, bool | int | float | str] = {}
-
-    def flatten(node: dict, prefix: str) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict) and f"{prefix}{key}" != "env.kwargs":
-                flatten(value, f"{prefix}{key}.")
-            else:
-                out[f"{prefix}{key}"] = value if isinstance(value, (bool, int, float, str)) else json.dumps(value)
-
-    flatten(cfg.model_dump(mode="json", exclude={"seeds", "log_dir", "constraint"}), "")
+    out = flat_hparams(cfg.model_dump(mode="json", exclude={"seeds", "log_dir", "constraint"}))
     out["seed"] = seed
     c = cfg.constraint
     out["constraint"] = (

@@ -283,8 +283,8 @@ def write_hparams(record: RunRecord) -> bool:
     from tensorboard.plugins.hparams import summary_v2 as hp
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
-    from oyrl.train.callbacks import summary_scalars
     from oyrl.train.sb3 import hparams
+    from oyrl.train.tags import summary_scalars
 
     values = hparams(record.config, record.seed)
     finals = summary_scalars("final", record.metrics)

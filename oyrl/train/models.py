@@ -1,0 +1,177 @@
+"""The models of an LLM run: the policy (with a value head for PPO, a LoRA adapter if asked) and the
+frozen reference it is kept close to.
+
+Any causal LM that ``transformers`` loads takes the same path: ``model: tiny`` only resolves to the
+project's locally built base (``oyrl.policies.tiny_base``) before ``from_pretrained``.
+"""
+
+from __future__ import annotations
+
+import copy
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from oyrl.config import LLMExperimentConfig, LoraSpec
+from oyrl.errors import ConfigError
+from oyrl.train.losses import token_entropy, token_logprobs
+from oyrl.train.rollout import RolloutBatch, forward_logprobs
+
+TINY = "tiny"
+
+
+def resolve_model(name: str) -> str:
+    """A ``from_pretrained`` argument: ``tiny`` becomes the cached tiny base's directory (built once)."""
+    if name != TINY:
+        path = Path(name).expanduser()
+        if (path.is_absolute() or name.startswith((".", "~"))) and not path.exists():
+            raise ConfigError(f"model {name!r}: no such directory (give a save_pretrained directory, a hub id or 'tiny')")
+        return str(path) if path.exists() else name
+    from oyrl.policies.tiny_base import build_tiny_base
+
+    return str(build_tiny_base())
+
+
+def load_tokenizer(name: str, chat_template: str | None = None) -> PreTrainedTokenizerBase:
+    """The tokenizer of ``name``, with a chat template (its own or ``chat_template``) and a pad token.
+
+    Raises:
+        ConfigError: it cannot be loaded, or it has no chat template and none was given.
+    """
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"model {name!r}: cannot load its tokenizer: {str(exc).splitlines()[0]}") from None
+    if chat_template is not None:
+        path = Path(chat_template)
+        tokenizer.chat_template = path.read_text(encoding="utf-8") if path.is_file() else chat_template
+    if not getattr(tokenizer, "chat_template", None):
+        raise ConfigError(
+            f"model {name!r}: its tokenizer has no chat template; give one with chat_template=path/to/template.jinja "
+            "(a Jinja template rendering system/user/assistant messages, e.g. a copy of the instruct model's)"
+        )
+    if tokenizer.pad_token_id is None:  # left padding needs a pad id; it is always masked out
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_causal_lm(name: str, dtype: torch.dtype | str = "auto") -> PreTrainedModel:
+    """``AutoModelForCausalLM.from_pretrained(name)`` with a one-line error when it fails."""
+    try:
+        return AutoModelForCausalLM.from_pretrained(name, dtype=dtype)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"model {name!r}: cannot be loaded: {str(exc).splitlines()[0]}") from None
+
+
+def add_lora(model: PreTrainedModel, spec: LoraSpec) -> nn.Module:
+    """Wrap ``model`` with a trainable LoRA adapter (Hu et al. 2022); the base weights freeze."""
+    try:
+        from peft import LoraConfig, get_peft_model
+    except ImportError:
+        raise ConfigError("lora: needs peft; install it with pip install 'oyrl[lora]'") from None
+    config = LoraConfig(r=spec.r, lora_alpha=spec.alpha, lora_dropout=spec.dropout,
+                        target_modules=spec.target_modules, task_type="CAUSAL_LM")
+    return get_peft_model(model, config)
+
+
+class PolicyModel(nn.Module):
+    """A causal LM, optionally with a scalar value head on its last hidden state (PPO's critic).
+
+    ``forward`` returns per-token tensors aligned with ``input_ids`` (``(N, T)``, column 0 = 0):
+    ``logprobs[:, t] = log pi(x_t | x_<t)`` under ``logits / temperature``, the entropy of that
+    distribution, and ``values[:, t]``, the value of the state in which ``x_t`` was sampled (read
+    from the hidden state at ``t - 1``, as the logits are).
+
+    Args:
+        lm: the causal LM (a peft model under LoRA).
+        value_head: add a critic (PPO).
+    """
+
+    def __init__(self, lm: nn.Module, value_head: bool = False):
+        super().__init__()
+        self.lm = lm
+        hidden = lm.config.hidden_size
+        # Zero-initialised, so the critic starts at V = 0 and the first updates are the policy's own.
+        self.value_head = nn.Linear(hidden, 1) if value_head else None
+        if self.value_head is not None:
+            nn.init.zeros_(self.value_head.weight)
+            nn.init.zeros_(self.value_head.bias)
+
+    def forward(
+        self, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = True
+    ) -> tuple[Tensor, Tensor | None, Tensor | None]:
+        """``(logprobs, entropy, values)``, each ``(N, T)``; entropy/values None when not asked/no head."""
+        out = self.lm(
+            input_ids=batch.input_ids, attention_mask=batch.attention_mask, position_ids=batch.position_ids,
+            use_cache=False, output_hidden_states=self.value_head is not None,
+        )
+        logits = out.logits.float() / temperature
+        logprobs = token_logprobs(logits, batch.input_ids)
+        entropy = token_entropy(logits) if with_entropy else None
+        values = None
+        if self.value_head is not None:
+            hidden = out.hidden_states[-1][:, :-1].to(self.value_head.weight.dtype)
+            values = nn.functional.pad(self.value_head(hidden).squeeze(-1).float(), (1, 0))
+        return logprobs, entropy, values
+
+
+class Reference:
+    """The frozen starting policy that KL is measured against.
+
+    Under LoRA it is the policy itself with the adapter disabled (no second copy of the weights);
+    otherwise a frozen deep copy made before any update.
+
+    Args:
+        policy_lm: the policy's causal LM (unwrapped), before training.
+        lora: whether ``policy_lm`` is a peft model.
+    """
+
+    def __init__(self, policy_lm: nn.Module, lora: bool):
+        self.lora = lora
+        if lora:
+            self.lm = policy_lm
+        else:
+            self.lm = copy.deepcopy(policy_lm).eval().requires_grad_(False)
+
+    @torch.no_grad()
+    def logprobs(self, batch: RolloutBatch, temperature: float = 1.0) -> Tensor:
+        """``(N, T)`` reference log-probabilities of the batch's tokens (under the sampling temperature)."""
+        context = self.lm.disable_adapter() if self.lora else nullcontext()
+        was_training = self.lm.training
+        self.lm.eval()
+        try:
+            with context:
+                return forward_logprobs(self.lm, batch, temperature)[0]
+        finally:
+            self.lm.train(was_training)
+
+
+def build_policy(cfg: LLMExperimentConfig) -> tuple[PolicyModel, PreTrainedTokenizerBase, Reference, str]:
+    """Load the configured model and tokenizer; returns ``(policy, tokenizer, reference, resolved name)``."""
+    name = resolve_model(cfg.model)
+    tokenizer = load_tokenizer(name, cfg.chat_template)
+    lm = load_causal_lm(name, dtype=torch.float32)  # master weights in fp32; accelerate autocasts bf16/fp16
+    if cfg.gradient_checkpointing:
+        lm.gradient_checkpointing_enable()
+    if cfg.lora is not None:
+        lm = add_lora(lm, cfg.lora)
+    reference = Reference(lm, lora=cfg.lora is not None)
+    return PolicyModel(lm, value_head=cfg.algo.name == "ppo"), tokenizer, reference, name
+
+
+def save_policy(policy: PolicyModel, tokenizer: Any, out_dir: Path) -> None:
+    """Write a directory ``AutoModelForCausalLM`` / ``AutoTokenizer`` load (LoRA merged into the weights)."""
+    lm = policy.lm
+    if hasattr(lm, "merge_and_unload"):  # peft: a merged copy, so the saved model needs no peft
+        lm = copy.deepcopy(lm).merge_and_unload()
+    lm.save_pretrained(out_dir, safe_serialization=True)
+    tokenizer.save_pretrained(out_dir)
