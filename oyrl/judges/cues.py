@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from oyrl.judges import cue_lexicon as lx
-from oyrl.judges.gating import TOKEN, Gated, GatedSet
+from oyrl.judges.gating import Gated, GatedSet, tokens
 
 MAX_CHARS = 20_000
 
@@ -103,10 +103,6 @@ _HARM_REQUEST = CUE_NAMES.index("harm_request")
 _NO_CUES = (0.0,) * len(CUE_NAMES)
 
 
-def _tokens(t: str) -> frozenset[str]:
-    return frozenset(TOKEN.findall(t))
-
-
 def _count(live: dict, key: Hashable, t: str, cap: int | None, gates: GatedSet = _GATES) -> int:
     """Matches of pattern ``key`` in ``t``, at most ``cap`` (``live``: ``gates.live`` of ``t``)."""
     groups = live.get(key)
@@ -122,14 +118,14 @@ def _found(live: dict, key: Hashable, t: str, gates: GatedSet = _GATES) -> bool:
 def _cut(rx: re.Pattern[str], s: str, live: dict, gates: GatedSet = _GATES) -> tuple[str, dict]:
     """``s`` with ``rx``'s matches blanked out, and the gating of what is left."""
     cut = rx.sub(" ", s)
-    return (cut, gates.live(_tokens(cut))) if cut != s else (s, live)
+    return (cut, gates.live(tokens(cut))) if cut != s else (s, live)
 
 
 def _tier_score(tiers: tuple[tuple[float, Hashable], ...], t: str, live: dict) -> float:
     """Sum of tier weights; a second and third hit of a tier add 40% each (diminishing returns)."""
     score = 0.0
     for weight, key in tiers:
-        hits = _count(live, key, t, 3)
+        hits = _count(live, key, t, 3) if key in live else 0  # most tiers are dark: skip the call
         if hits:
             score += weight * (1.0 + 0.4 * (hits - 1))
     return min(1.0, score)
@@ -165,7 +161,7 @@ def topic_of(text: str) -> str | None:
     homonyms ("kill a Python process") are removed first.
     """
     t = normalise(text)
-    live = _TOPIC_GATES.live(_tokens(t))
+    live = _TOPIC_GATES.live(tokens(t))
     if _found(live, "homonym", t, _TOPIC_GATES):
         t, live = _cut(_HOMONYM_RX, t, live, _TOPIC_GATES)
     best, best_hits = None, 0
@@ -194,7 +190,7 @@ def _reading(t: str) -> tuple[tuple[float, ...], float, bool]:
     """
     if not t:
         return _NO_CUES, 0.0, False
-    live = _GATES.live(_tokens(t))
+    live = _GATES.live(tokens(t))
     scores = {name: _tier_score(tiers, t, live) for name, tiers in zip(_TIERED, _TIERS)}
     harm, explicit = _harm(t, live, scores)
     scores["harm_request"] = harm
@@ -209,7 +205,7 @@ def _own_crisis(t: str, live: dict, cue: dict[str, float]) -> dict[str, float]:
     if not (_found(live, "helping", t) and _found(live, "reported", t)):
         return cue
     rest = _REPORTED_RX.sub(" ", t)
-    rest_live = _GATES.live(_tokens(rest))
+    rest_live = _GATES.live(tokens(rest))
     return {name: _tier_score(_TIERS[_TIERED.index(name)], rest, rest_live)
             for name in ("self_harm_risk", "distress")}
 
@@ -226,6 +222,8 @@ def _harm(t: str, live: dict, cue: dict[str, float]) -> tuple[float, float]:
     harm, dual = 0.0, 0.0
     crisis = max(own["self_harm_risk"], 0.75 * own["distress"])
     for tag, weight, key in _HARM_RULES:
+        if key not in live:  # most rules are dark: skip them before anything else
+            continue
         if tag == "indirect" and crisis < 0.5:
             continue  # "which bridge is tallest" is trivia unless the person signals a crisis
         if weight > (dual if tag == "dual" else harm) and _found(live, key, s):
