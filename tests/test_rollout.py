@@ -128,11 +128,26 @@ def rollout(model, tokenizer):
     return SimpleNamespace(batch=batch, envs=envs, prefills=prefills, engine=engine)
 
 
+def test_forward_scores_only_action_tokens_exactly_as_a_full_forward_would(model, rollout):
+    b = rollout.batch
+    with torch.no_grad():
+        out = forward_logprobs(model, b, temperature=0.8, with_entropy=True, keep_hidden=True)
+        full = model(input_ids=b.input_ids, attention_mask=b.attention_mask, position_ids=b.position_ids).logits
+    logp = (full.float() / 0.8).log_softmax(-1)[:, :-1]
+    m = b.action_mask
+    expected = torch.nn.functional.pad(logp.gather(-1, b.input_ids[:, 1:, None]).squeeze(-1), (1, 0))
+    torch.testing.assert_close(out.logprobs[m], expected[m], atol=1e-5, rtol=0)
+    entropy = torch.nn.functional.pad(-(logp.exp() * logp).sum(-1), (1, 0))
+    torch.testing.assert_close(out.entropy[m], entropy[m], atol=1e-5, rtol=0)
+    assert (out.logprobs[~m] == 0).all() and (out.entropy[~m] == 0).all()
+    assert out.hidden.shape == (int(m.sum()), model.config.hidden_size)
+
+
 def test_sampling_logprobs_match_a_fresh_forward_and_reference_kl_is_zero(model, rollout):
     b = rollout.batch
     with torch.no_grad():
-        fresh, _ = forward_logprobs(model, b, temperature=0.8)
-        ref, _ = forward_logprobs(copy.deepcopy(model), b, temperature=0.8)
+        fresh = forward_logprobs(model, b, temperature=0.8).logprobs
+        ref = forward_logprobs(copy.deepcopy(model), b, temperature=0.8).logprobs
     m = b.action_mask
     assert m.sum() > 50
     torch.testing.assert_close(fresh[m], b.old_logprobs[m], atol=1e-4, rtol=0)

@@ -30,28 +30,6 @@ def masked_whiten(x: Tensor, mask: Tensor, eps: float = 1e-8) -> Tensor:
     return torch.where(mask, (x - mean) / (std + eps), 0.0)
 
 
-def token_logprobs(logits: Tensor, input_ids: Tensor) -> Tensor:
-    """log p(token_t | tokens_<t) from causal-LM logits.
-
-    Args:
-        logits: ``(N, T, V)``, already divided by the sampling temperature.
-        input_ids: ``(N, T)``.
-
-    Returns:
-        ``(N, T)``; column 0 is 0 (the first token has no prediction).
-    """
-    logits = logits[:, :-1].float()
-    # log_softmax gathered at one index, without materialising (N, T, V) log-probabilities.
-    picked = logits.gather(-1, input_ids[:, 1:, None]).squeeze(-1) - logits.logsumexp(-1)
-    return torch.nn.functional.pad(picked, (1, 0))
-
-
-def token_entropy(logits: Tensor) -> Tensor:
-    """Entropy of the distribution each token was drawn from: ``(N, T, V) -> (N, T)``, column 0 = 0."""
-    logp = logits[:, :-1].float().log_softmax(-1)
-    return torch.nn.functional.pad(-(logp.exp() * logp).sum(-1), (1, 0))
-
-
 # ---- KL estimators (Schulman 2020, "Approximating KL divergence") --------------------------------
 # Tokens are sampled from the policy p; r = q(x)/p(x) with q the reference. Each estimator's mean
 # estimates KL(p || q); they differ in bias and variance.

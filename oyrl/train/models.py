@@ -23,7 +23,6 @@ from transformers import (
 
 from oyrl.config import LLMExperimentConfig, LoraSpec
 from oyrl.errors import ConfigError
-from oyrl.train.losses import token_entropy, token_logprobs
 from oyrl.train.rollout import RolloutBatch, forward_logprobs
 
 TINY = "tiny"
@@ -86,10 +85,10 @@ def add_lora(model: PreTrainedModel, spec: LoraSpec) -> nn.Module:
 class PolicyModel(nn.Module):
     """A causal LM, optionally with a scalar value head on its last hidden state (PPO's critic).
 
-    ``forward`` returns per-token tensors aligned with ``input_ids`` (``(N, T)``, column 0 = 0):
-    ``logprobs[:, t] = log pi(x_t | x_<t)`` under ``logits / temperature``, the entropy of that
+    ``forward`` returns per-token tensors aligned with ``input_ids`` (``(N, T)``, 0 off the action
+    mask): ``logprobs[:, t] = log pi(x_t | x_<t)`` under ``logits / temperature``, the entropy of that
     distribution, and ``values[:, t]``, the value of the state in which ``x_t`` was sampled (read
-    from the hidden state at ``t - 1``, as the logits are).
+    from the final hidden state at ``t - 1``, as the logits are).
 
     Args:
         lm: the causal LM (a peft model under LoRA).
@@ -107,21 +106,19 @@ class PolicyModel(nn.Module):
             nn.init.zeros_(self.value_head.bias)
 
     def forward(
-        self, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = True
+        self, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = False, entropy_grad: bool = False
     ) -> tuple[Tensor, Tensor | None, Tensor | None]:
-        """``(logprobs, entropy, values)``, each ``(N, T)``; entropy/values None when not asked/no head."""
-        out = self.lm(
-            input_ids=batch.input_ids, attention_mask=batch.attention_mask, position_ids=batch.position_ids,
-            use_cache=False, output_hidden_states=self.value_head is not None,
-        )
-        logits = out.logits.float() / temperature
-        logprobs = token_logprobs(logits, batch.input_ids)
-        entropy = token_entropy(logits) if with_entropy else None
+        """``(logprobs, entropy, values)``, each ``(N, T)`` and 0 off the action mask; entropy is None
+        unless asked (and detached unless ``entropy_grad``), values None without a value head."""
+        out = forward_logprobs(self.lm, batch, temperature, with_entropy, entropy_grad,
+                               keep_hidden=self.value_head is not None)
         values = None
         if self.value_head is not None:
-            hidden = out.hidden_states[-1][:, :-1].to(self.value_head.weight.dtype)
-            values = nn.functional.pad(self.value_head(hidden).squeeze(-1).float(), (1, 0))
-        return logprobs, entropy, values
+            head = self.value_head(out.hidden.to(self.value_head.weight.dtype)).squeeze(-1).float()  # (M,)
+            targets = batch.action_mask[:, 1:]
+            values = torch.zeros(targets.shape, device=head.device).masked_scatter(targets, head)
+            values = nn.functional.pad(values, (1, 0))
+        return out.logprobs, out.entropy, values
 
 
 class Reference:
@@ -150,7 +147,7 @@ class Reference:
         self.lm.eval()
         try:
             with context:
-                return forward_logprobs(self.lm, batch, temperature)[0]
+                return forward_logprobs(self.lm, batch, temperature).logprobs
         finally:
             self.lm.train(was_training)
 

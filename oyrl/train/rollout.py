@@ -40,7 +40,6 @@ import torch
 from torch import Tensor
 
 from oyrl.errors import ConfigError
-from oyrl.train.losses import token_entropy, token_logprobs
 from oyrl.types import Trajectory
 
 
@@ -393,19 +392,69 @@ class RolloutEngine:
         )
 
 
+@dataclass
+class TokenOutputs:
+    """What one forward pass over a batch gives the trainer; per-token tensors are ``(N, T)`` aligned
+    with ``input_ids`` and 0 off the action mask (only the policy's tokens are ever scored)."""
+
+    logprobs: Tensor
+    """log pi(x_t | x_<t) of each action token."""
+    entropy: Tensor | None = None
+    """Entropy of the distribution each action token was drawn from."""
+    hidden: Tensor | None = None
+    """``(M, H)``: the final hidden states that predicted the ``M`` action tokens, in mask order (the
+    input of the output layer; PPO's value head reads them)."""
+
+
 def forward_logprobs(
-    model: torch.nn.Module, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = False
-) -> tuple[Tensor, Tensor | None]:
-    """Log-probabilities (and entropies) of a batch's tokens under ``model``, in one forward pass.
+    model: torch.nn.Module, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = False,
+    entropy_grad: bool = False, keep_hidden: bool = False,
+) -> TokenOutputs:
+    """Log-probabilities of a batch's action tokens under ``model``, in one forward pass.
 
     Use it for the policy at update time and for the reference model; with the sampling temperature,
-    the policy's values on action tokens equal ``batch.old_logprobs`` before any update.
+    the policy's values equal ``batch.old_logprobs`` before any update.
 
-    Returns:
-        ``(logprobs, entropy)``, each ``(N, T)`` aligned with ``batch.input_ids``; entropy is None
-        unless ``with_entropy``.
+    Only the positions that predict an action token go through the output layer: a forward
+    pre-hook on it keeps those rows of the hidden states, so the ``(positions, vocabulary)`` logits,
+    their log-sum-exp and their backward are never computed for prompts, user turns or padding (in
+    the tiny base the output layer is a fifth of the forward cost). Whatever the model does after its
+    output layer (e.g. Gemma's logit soft-capping) still applies.
+
+    Args:
+        model: a causal LM with ``get_output_embeddings()`` (any transformers model, peft-wrapped or not).
+        batch: the episodes.
+        temperature: the sampling temperature the logprobs are taken under.
+        with_entropy: also return the entropy per action token.
+        entropy_grad: keep the entropy in the autograd graph (an entropy bonus); else it is detached,
+            for logging, and costs no backward.
+        keep_hidden: also return the hidden states of the action positions.
     """
-    logits = model(
-        input_ids=batch.input_ids, attention_mask=batch.attention_mask, position_ids=batch.position_ids, use_cache=False
-    ).logits.float() / temperature
-    return token_logprobs(logits, batch.input_ids), token_entropy(logits) if with_entropy else None
+    targets = batch.action_mask[:, 1:]  # position t-1 predicts action token t
+    kept: dict[str, Tensor] = {}
+
+    def keep_predicting_positions(module: torch.nn.Module, args: tuple) -> tuple:
+        kept["hidden"] = args[0][:, :-1][targets]  # (M, H)
+        return (kept["hidden"], *args[1:])
+
+    hook = model.get_output_embeddings().register_forward_pre_hook(keep_predicting_positions)
+    try:
+        logits = model(
+            input_ids=batch.input_ids, attention_mask=batch.attention_mask, position_ids=batch.position_ids,
+            use_cache=False,
+        ).logits.float() / temperature  # (M, V)
+    finally:
+        hook.remove()
+
+    def per_token(values: Tensor) -> Tensor:  # (M,) -> (N, T), 0 off the mask
+        grid = torch.zeros(targets.shape, dtype=values.dtype, device=values.device).masked_scatter(targets, values)
+        return torch.nn.functional.pad(grid, (1, 0))
+
+    # log_softmax gathered at one index, without materialising (M, V) log-probabilities.
+    picked = logits.gather(-1, batch.input_ids[:, 1:][targets][:, None]).squeeze(-1) - logits.logsumexp(-1)
+    out = TokenOutputs(per_token(picked), hidden=kept["hidden"] if keep_hidden else None)
+    if with_entropy:
+        source = logits if entropy_grad else logits.detach()
+        logp = source.log_softmax(-1)
+        out.entropy = per_token(-(logp.exp() * logp).sum(-1))
+    return out

@@ -271,10 +271,13 @@ class LLMTrainer:
             for rows in torch.randperm(n, generator=order).chunk(cfg.algo.minibatches):
                 rows = rows.to(batch.input_ids.device)
                 mb = batch.select(rows)
-                # Entropy needs a (N, T, V) pass: computed when it is in the loss, else once for logging.
-                with_entropy = cfg.algo.ent_coef > 0 or count == 0
+                # Entropy is a pass over (tokens, vocabulary): differentiated only when it is in the
+                # loss, else computed detached on the first minibatch, for logging.
+                in_loss_entropy = cfg.algo.ent_coef > 0
                 with self.acc.autocast():
-                    logprobs, entropy, values = self.model(mb, self.rollout_config.temperature, with_entropy)
+                    logprobs, entropy, values = self.model(
+                        mb, self.rollout_config.temperature, in_loss_entropy or count == 0, in_loss_entropy
+                    )
                 inputs = LossInputs(
                     logprobs=logprobs, old_logprobs=mb.old_logprobs, advantages=advantages[rows],
                     mask=mb.action_mask, ref_logprobs=ref_logprobs[rows] if in_loss else None,
