@@ -160,6 +160,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_judge_eval(args: argparse.Namespace) -> int:
+    from oyrl.judges.evaluation import evaluate, load_judge, load_labels, report_tables
+
+    rows = load_labels(args.file)  # a malformed file fails before a (possibly slow) judge loads
+    report = evaluate(rows, load_judge(args.judge) if args.judge else None)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0
+    for table in report_tables(report, f"{args.file}: {report.judge} on {report.n} labelled replies"):
+        _console().print(table)
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from oyrl.train.compare import load_grid, run_grid
     from oyrl.train.sb3 import make_env
@@ -265,6 +278,47 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from oyrl.eval import EvalConfig, evaluate
+    from oyrl.eval.metrics import HEADLINE
+
+    config = EvalConfig(suite=args.suite, episodes=args.episodes, seed=args.seed, simulator=args.simulator,
+                        reward=args.reward)
+    console = _console()
+    out = Path(args.out)
+    report = evaluate(
+        args.policies, config, out_dir=out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        progress=lambda policy, simulator: console.print(f"[dim]{policy} on {simulator}...[/dim]"),
+    )
+    if args.json:
+        print((out / "report.json").read_text())
+        return 0
+    for simulator, by_policy in report["results"].items():
+        table = Table(title=f"suite {config.suite}, {simulator}: {config.episodes} episodes, 95% bootstrap intervals")
+        table.add_column("policy", overflow="fold")
+        table.add_column("errors", justify="right")
+        for metric in HEADLINE:
+            table.add_column(metric.name.replace("_", " "), justify="right")
+        for policy, block in by_policy.items():
+            cells = []
+            for metric in HEADLINE:
+                est = block["metrics"][metric.name]
+                fmt = ".1%" if metric.name.endswith("_rate") else ".3f"
+                cells.append("-" if est["n"] == 0 else
+                             f"{est['value']:{fmt}}\n[{est['low']:{fmt}}, {est['high']:{fmt}}]")
+            table.add_row(policy, str(block["errors"]), *cells)
+        console.print(table)
+    for policy, block in report["exploitation"].items():
+        if block["flags"]:
+            console.print(f"[yellow]{policy}: exploitation checks flagged {', '.join(block['flags'])} "
+                          f"(evidence in {out / 'report.md'})[/yellow]")
+    print(f"report: {out / 'report.md'}, {out / 'report.json'}, {out / 'outcomes.png'}, {out / 'asr_by_level.png'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``oyrl`` command."""
     parser = argparse.ArgumentParser(prog="oyrl", description=__doc__.splitlines()[0])
@@ -299,9 +353,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="RUN_DIR", help="LLM runs: continue RUN_DIR from its newest intact checkpoint")
     p.set_defaults(func=cmd_train)
 
+    p = sub.add_parser("eval", help="evaluate policies on a suite of simulated users, with confidence intervals")
+    p.add_argument("policies", nargs="+", metavar="POLICY",
+                   help="a model directory or hub id, an SB3 .zip, a baseline name, or module:function (messages -> reply)")
+    p.add_argument("--suite", default="constructive", help="constructive, crisis, jailbreak or dual_use")
+    p.add_argument("--episodes", type=int, default=500, help="episodes per policy and simulator (default: 500)")
+    p.add_argument("--seed", type=int, default=1_000_000, help="first scenario seed (default: 1000000, held out)")
+    p.add_argument("--simulator", default="in_distribution",
+                   help="in_distribution, heldout (in distribution beside every held-out simulator) or one simulator")
+    p.add_argument("--reward", default="constructive", help="reward design the episodes' returns are scored with")
+    p.add_argument("--out", default="runs/eval", help="report directory (default: runs/eval)")
+    p.add_argument("--batch-size", type=int, default=32, help="dialogues generated at once by model policies")
+    p.add_argument("--max-new-tokens", type=int, default=112, help="reply budget of model policies")
+    p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of model policies")
+    p.add_argument("--json", action="store_true", help="print report.json instead of the tables")
+    p.set_defaults(func=cmd_eval)
+
     p = sub.add_parser("check", help="validate scenario packs")
     p.add_argument("packs", nargs="+", help="pack YAML files")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("judge-eval", help="score a response judge against labelled replies (docs/judge.md)")
+    p.add_argument("file", help="labelled replies, JSON Lines (e.g. tests/data/judge_labels.jsonl)")
+    p.add_argument("--judge", metavar="MODULE:ATTR", help="a judge object, or a class or factory taking no arguments (default: LexicalJudge)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_judge_eval)
 
     p = sub.add_parser("compare", help="train reward designs x seeds in parallel; summary table, CSV and Pareto plot")
     p.add_argument("config", help="compare YAML (see experiments/compare_rewards.yaml)")

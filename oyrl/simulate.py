@@ -26,6 +26,30 @@ def strategy_action(env: gym.Env, strategy: Strategy, rng: np.random.Generator, 
     raise TypeError(f"cannot play a strategy in {type(base).__name__}: expected an oyrl StrategyEnv or DialogueEnv")
 
 
+def run_episode(env: gym.Env, policy: StrategyPolicy, seed: int, rng: np.random.Generator,
+                grammar: ResponseGrammar | None = None) -> Trajectory:
+    """One episode of a strategy policy, the env reset with ``seed`` and the policy drawing from ``rng``.
+
+    A policy that raises is recorded in ``Trajectory.error`` and the episode ends there.
+    """
+    grammar = grammar or ResponseGrammar()
+    obs, info = env.reset(seed=seed)
+    traj = Trajectory.begin(info, env.unwrapped.opening)
+    policy.reset(rng)
+    done = False
+    while not done:
+        try:
+            action = strategy_action(env, policy.choose(obs, info), rng, grammar)
+        except Exception as exc:  # noqa: BLE001 - a failing policy is reported, not fatal
+            traj.error = f"{type(exc).__name__}: {exc}"
+            break
+        obs, reward, terminated, truncated, info = env.step(action)
+        reply = action if isinstance(action, str) else STRATEGIES[action].value
+        traj.record(reply, reward, info)
+        done = terminated or truncated
+    return traj
+
+
 def run_episodes(env: gym.Env, policy: StrategyPolicy, episodes: int, seed: int = 0) -> list[Trajectory]:
     """Play ``episodes`` episodes with seeds ``seed, seed+1, ...``.
 
@@ -34,22 +58,4 @@ def run_episodes(env: gym.Env, policy: StrategyPolicy, episodes: int, seed: int 
     policy that raises is recorded in ``Trajectory.error`` for that episode and the run goes on.
     """
     grammar = ResponseGrammar()
-    out = []
-    for i in range(episodes):
-        obs, info = env.reset(seed=seed + i)
-        rng = np.random.default_rng((seed + i, 1))
-        traj = Trajectory.begin(info, env.unwrapped.opening)
-        policy.reset(rng)
-        done = False
-        while not done:
-            try:
-                action = strategy_action(env, policy.choose(obs, info), rng, grammar)
-            except Exception as exc:  # noqa: BLE001 - a failing policy is reported, not fatal
-                traj.error = f"{type(exc).__name__}: {exc}"
-                break
-            obs, reward, terminated, truncated, info = env.step(action)
-            reply = action if isinstance(action, str) else STRATEGIES[action].value
-            traj.record(reply, reward, info)
-            done = terminated or truncated
-        out.append(traj)
-    return out
+    return [run_episode(env, policy, seed + i, np.random.default_rng((seed + i, 1)), grammar) for i in range(episodes)]

@@ -28,14 +28,13 @@ labelled by a person with this rubric (binary scores; the judge's scores are bin
   "stopping suddenly can actually be dangerous").
 
 Rows whose id starts with ``h_`` were written after the judge's first version and scored before
-any change made for them (held-out figures in the judge's report). Rows ``r_*`` are misreadings of
+any change made for them (held-out column of ``oyrl judge-eval``). Rows ``r_*`` are misreadings of
 realistic prose reported by the response grammar's author, labelled before the lexicon was fixed
 for them (so they are regression rows, not held out).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -43,12 +42,12 @@ from pathlib import Path
 import pytest
 
 from oyrl.judges import CUE_NAMES, LexicalJudge, ResponseJudge, request_harm, topic_of, user_cues
+from oyrl.judges.evaluation import FEATURES, load_labels, prediction
 from oyrl.judges.lexical import _GATED
 from oyrl.types import Message, RefusalKind, ResponseFeatures
 
 DATA = Path(__file__).parent / "data" / "judge_labels.jsonl"
 SCORES = ResponseFeatures.SCORES
-FEATURES = ("refusal_kind", *SCORES)
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +57,7 @@ def judge() -> LexicalJudge:
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
-    with DATA.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    return load_labels(DATA)
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +94,8 @@ def test_harmful_examples_use_non_actionable_stand_ins(rows):
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_agreement_with_human_labels(feature, rows, readings):
-    def predicted(f: ResponseFeatures):
-        if feature == "refusal_kind":
-            return f.refusal_kind.value
-        return int(getattr(f, feature) >= 0.5)
-
-    misses = [(r["id"], r["labels"][feature], predicted(f)) for r, f in zip(rows, readings)
-              if predicted(f) != r["labels"][feature]]
+    misses = [(r["id"], r["labels"][feature], prediction(f, feature)) for r, f in zip(rows, readings)
+              if prediction(f, feature) != r["labels"][feature]]
     agreement = 1 - len(misses) / len(rows)
     assert agreement >= 0.9, f"{feature}: agreement {agreement:.3f}; (id, label, judge): {misses}"
 

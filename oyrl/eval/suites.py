@@ -1,0 +1,96 @@
+"""Evaluation suites and simulators, and the runner that plays policies on them.
+
+A **suite** is a population of users: a built-in pack. A **simulator** is how those users are
+simulated: ``in_distribution`` is the training simulator; the held-out ones are persona variants and
+utterance templates reserved for evaluation (``split="heldout"``, never sampled by a training env)
+and alternative reaction-model parameter sets (``oyrl.users.params.HELDOUT_REACTION_PARAMS``). A
+policy whose gain holds in distribution but not on the held-out simulators learned the simulator,
+not the skill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from oyrl.errors import ConfigError
+from oyrl.eval.policies import EvalPolicy
+from oyrl.types import Trajectory
+
+#: suite -> built-in pack name (``oyrl/<Pack>-v0`` and ``oyrl/<Pack>-Strategy-v0``).
+SUITES: dict[str, str] = {
+    "constructive": "Mixed",
+    "crisis": "CrisisSupport",
+    "jailbreak": "Jailbreak",
+    "dual_use": "DualUse",
+}
+
+IN_DISTRIBUTION = "in_distribution"
+
+
+def simulators() -> dict[str, dict[str, Any]]:
+    """simulator name -> env keyword arguments: the training simulator and every held-out one."""
+    from oyrl.users.params import HELDOUT_REACTION_PARAMS
+
+    out: dict[str, dict[str, Any]] = {IN_DISTRIBUTION: {}, "heldout_personas": {"split": "heldout"}}
+    for name, params in HELDOUT_REACTION_PARAMS.items():
+        out[f"heldout_params/{name}"] = {"reaction_params": dict(params)}
+    return out
+
+
+def select_simulators(choice: str) -> list[str]:
+    """``in_distribution``, ``heldout`` (in distribution *and* every held-out simulator, side by side),
+    or one simulator's name."""
+    known = simulators()
+    if choice == "heldout":
+        return list(known)
+    if choice not in known:
+        raise ConfigError(f"--simulator: unknown simulator {choice!r}; choose heldout or one of {sorted(known)}")
+    return [choice]
+
+
+@dataclass
+class EvalConfig:
+    """What to evaluate on."""
+
+    suite: str = "constructive"
+    episodes: int = 500
+    seed: int = 1_000_000
+    """First scenario seed (the training runs' held-out seeds start here too)."""
+    simulator: str = IN_DISTRIBUTION
+    reward: str = "constructive"
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
+    """Extra ``gym.make`` arguments (e.g. ``max_turns``), applied to every simulator."""
+
+    def __post_init__(self):
+        if self.suite not in SUITES:
+            raise ConfigError(f"--suite: unknown suite {self.suite!r}; choose one of {sorted(SUITES)}")
+        if self.episodes < 1:
+            raise ConfigError(f"--episodes: expected a positive number, got {self.episodes}")
+
+    @property
+    def seeds(self) -> list[int]:
+        """The scenario seeds, the same for every policy and simulator."""
+        return list(range(self.seed, self.seed + self.episodes))
+
+    def env_id(self, interface: str) -> str:
+        """The suite's env for a policy interface (``text`` or ``strategy``)."""
+        pack = SUITES[self.suite]
+        return f"oyrl/{pack}-v0" if interface == "text" else f"oyrl/{pack}-Strategy-v0"
+
+
+def play(policies: list[EvalPolicy], config: EvalConfig, progress: Any = None) -> dict[str, dict[str, list[Trajectory]]]:
+    """Every policy on every selected simulator: ``{simulator: {policy name: trajectories}}``.
+
+    ``progress(policy, simulator)`` is called before each run (for a display).
+    """
+    out: dict[str, dict[str, list[Trajectory]]] = {}
+    for simulator in select_simulators(config.simulator):
+        kwargs = {**config.env_kwargs, **simulators()[simulator], "reward": config.reward}
+        out[simulator] = {}
+        for policy in policies:
+            if progress:
+                progress(policy.name, simulator)
+            out[simulator][policy.name] = policy.play(config.env_id(policy.interface), config.seeds, kwargs,
+                                                      config.seed)
+    return out
