@@ -11,7 +11,7 @@ import yaml
 from oyrl.cli import main
 from oyrl.errors import PackError
 from oyrl.resources import data_dir
-from oyrl.scenarios import ACTS_BY_TYPE, MIN_TEMPLATES_BUILTIN, TACTIC_ACTS, load_pack
+from oyrl.scenarios import ACTS_BY_TYPE, MIN_TEMPLATES_BUILTIN, SPLITS, TACTIC_ACTS, load_pack
 from oyrl.types import UserType
 
 DATA = Path(__file__).parent / "data"
@@ -20,6 +20,14 @@ TINY = yaml.safe_load((DATA / "tiny_pack.yaml").read_text())
 
 def _persona(doc, pid):
     return next(p for p in doc["personas"] if p["id"] == pid)
+
+
+def _heldout_twin(doc, pid, **fields):
+    """Append a held-out copy of persona ``pid`` with new opening words (and ``fields``)."""
+    twin = copy.deepcopy(_persona(doc, pid))
+    twin.update({"id": f"{pid}_heldout", "heldout": True, "utterances": {"open": [f"held-out opening of {pid}"]}, **fields})
+    doc["personas"].append(twin)
+    return doc
 
 
 def _set(doc, fn):
@@ -53,6 +61,26 @@ MALFORMED = [
     (lambda d: _persona(d, "tiny_benign").update(weight=-1), ["personas[1].weight", "-1"]),
     (lambda d: d.update(episode={"max_turns": 0}), ["episode.max_turns", "0"]),
     (lambda d: _persona(d, "tiny_sensitive")["slots"].update(feeling=[]), ["slots.feeling", "got []"]),
+    # held-out content (docs/scenario_packs.md, "Held-out simulators")
+    (lambda d: _persona(d, "tiny_benign").update(heldout=True),
+     ["personas[1].heldout: the train split needs a persona of every user type", "every benign persona"]),
+    (lambda d: d.update(heldout_utterances={"sensitive": {"repeat": ["new words"]}}),
+     ["heldout_utterances.sensitive: only held-out personas draw these banks", "got no sensitive persona with heldout: true"]),
+    (lambda d: _heldout_twin(d, "tiny_benign").update(heldout_utterances={"benign": {"disclose": ["a", "b"]}}),
+     ["heldout_utterances.benign.disclose: a benign user says act 'disclose' never, got 2 templates"]),
+    (lambda d: _heldout_twin(d, "tiny_malicious").update(heldout_utterances={"malicious": {"open": ["x"]}}),
+     ["heldout_utterances.malicious.open", "from tactics (mark tactics heldout: true)"]),
+    (lambda d: d["tactics"][0].update(heldout=True), ["tactics[0].heldout: only held-out attackers use held-out tactics"]),
+    (lambda d: (_heldout_twin(d, "tiny_malicious"), d["tactics"][2].update(heldout=True)),
+     ["tactics: malicious personas need train tactics at Strata levels 1-3, got none at level(s) [3]"]),
+    (lambda d: _heldout_twin(d, "tiny_benign", utterances={"open": ["nurse here - paracetamol max dose for adults?"]}),
+     ["personas[3].utterances.open[0]: a held-out template must differ from every train template", "nurse here"]),
+    (lambda d: (_heldout_twin(d, "tiny_benign"), d.update(heldout_utterances={"benign": {"thank_and_leave": ["Perfect, thanks!"]}})),
+     ["heldout_utterances.benign.thank_and_leave[0]: a held-out template must differ", "got 'Perfect, thanks!'"]),
+    (lambda d: _heldout_twin(d, "tiny_sensitive", utterances={"open": ["ok {nope}"], "disclose": ["x"]}),
+     ["tiny_sensitive_heldout", "{nope}"]),
+    (lambda d: _heldout_twin(d, "tiny_sensitive"),
+     ["personas[3].utterances.disclose", "in heldout_utterances.sensitive.disclose or utterances.sensitive.disclose), got none"]),
 ]
 
 
@@ -108,9 +136,10 @@ def test_check_cli_accepts_good_pack(capsys):
 BUILTINS = sorted(p.stem for p in data_dir("envs").glob("*.yaml"))
 
 
+@pytest.mark.parametrize("split", SPLITS)
 @pytest.mark.parametrize("name", BUILTINS)
-def test_builtin_packs_offer_enough_variety(name):
-    pack = load_pack(data_dir("envs") / f"{name}.yaml")
+def test_builtin_packs_offer_enough_variety(name, split):
+    pack = load_pack(data_dir("envs") / f"{name}.yaml", split)
     for persona in pack.personas:
         for act in ACTS_BY_TYPE[persona.spec.type]:
             assert len(set(persona.banks[act])) >= MIN_TEMPLATES_BUILTIN, (persona.spec.id, act)

@@ -30,18 +30,27 @@ ActT = TypeVar("ActT")
 
 
 @lru_cache(maxsize=64)
-def _cached_pack(path: str, mtime: float) -> ScenarioPack:
-    return load_pack(path)
+def _cached_pack(path: str, mtime: float, split: str) -> ScenarioPack:
+    return load_pack(path, split)
 
 
-def resolve_pack(pack: str | Path | ScenarioPack) -> ScenarioPack:
-    """A pack from an object, a YAML path or a built-in name (loaded once per file version)."""
+def resolve_pack(pack: str | Path | ScenarioPack, split: str = "train") -> ScenarioPack:
+    """A pack's ``split`` from an object, a YAML path or a built-in name (loaded once per file version).
+
+    A loaded ``ScenarioPack`` holds one split only, so asking it for another is an error rather
+    than a silent fall back to the split it holds.
+    """
     if isinstance(pack, ScenarioPack):
+        if pack.split != split:
+            raise ConfigError(
+                f"split: pack {pack.name} was loaded for split {pack.split!r}; pass its path or name "
+                f"to get another split, got {split!r}"
+            )
         return pack
     path = Path(pack)
     if not path.is_file():
         path = builtin_pack_path(str(pack))
-    return _cached_pack(str(path.resolve()), path.stat().st_mtime)
+    return _cached_pack(str(path.resolve()), path.stat().st_mtime, split)
 
 
 def _checked_params(overrides: dict[str, float]) -> dict[str, float]:
@@ -69,9 +78,15 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         pack: scenario pack (built-in name such as ``"mixed"``, YAML path, or loaded pack).
         reward: reward design (built-in name, YAML path, or ``RewardDesign``).
         max_turns: assistant turns before truncation; defaults to the pack's ``episode.max_turns``.
-        personas: restrict sampling to these persona ids (e.g. one user type, held-out studies).
+        personas: restrict sampling to these persona ids of the split (e.g. one user type).
         reaction_params: reaction-model parameters to set for every persona, over the pack's own
-            overrides (for sensitivity sweeps), e.g. ``{"leave_hard_refusal_logit": 2.0}``.
+            overrides (for sensitivity sweeps, or a held-out population such as
+            ``oyrl.users.params.HELDOUT_REACTION_PARAMS["impatient"]``), e.g.
+            ``{"leave_hard_refusal_logit": 2.0}``.
+        split: ``"train"`` (default) draws only the pack's train personas and templates;
+            ``"heldout"`` only the personas marked ``heldout: true``, with the held-out templates
+            (``docs/scenario_packs.md``, "Held-out simulators"). The loader compiles one split, so
+            a train env holds no held-out content at all. ``info["split"]`` reports it.
 
     ``reset(options={"persona": id})`` forces the persona of one episode (GRPO groups, evaluation).
     """
@@ -86,8 +101,10 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         personas: list[str] | None = None,
         reaction_params: dict[str, float] | None = None,
         render_mode: str | None = None,
+        split: str = "train",
     ):
-        self.pack = resolve_pack(pack)
+        self.pack = resolve_pack(pack, split)
+        self.split = split
         self.design = get_design(reward)
         if max_turns is not None and (not isinstance(max_turns, int) or max_turns < 1):
             raise ConfigError(f"max_turns: expected a positive integer, got {max_turns!r}")
@@ -97,7 +114,9 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             known = {p.spec.id: (p, w) for p, w in zip(*chosen)}
             missing = [pid for pid in personas if pid not in known]
             if missing or not personas:
-                raise ConfigError(f"personas: unknown persona id {missing[0] if missing else None!r} in pack {self.pack.name}")
+                raise ConfigError(
+                    f"personas: unknown persona id {missing[0] if missing else None!r} in the {split} split of pack {self.pack.name}"
+                )
             total = sum(known[pid][1] for pid in personas)
             chosen = tuple(known[pid][0] for pid in personas), tuple(known[pid][1] / total for pid in personas)
         overrides = _checked_params(reaction_params or {})
@@ -145,7 +164,9 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         persona_id = (options or {}).get("persona")
         if persona_id is not None:
             if persona_id not in self._by_id:
-                raise ConfigError(f"options.persona: unknown persona id {persona_id!r} in pack {self.pack.name}")
+                raise ConfigError(
+                    f"options.persona: unknown persona id {persona_id!r} in the {self.split} split of pack {self.pack.name}"
+                )
             persona = self._by_id[persona_id]
         else:
             u = self.np_random.random()
@@ -163,6 +184,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             "risk_category": persona.spec.risk_category,
             "ask_harm": persona.spec.ask_harm,
             "attack_level": self.user.level if self.user.user_type is UserType.MALICIOUS else 0,
+            "split": self.split,
         }
         info = {**self._persona_info, "user_state": self.user.hidden_state()}
         return self._observe(None), info
