@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,11 @@ def test_console_script_exits_2_without_traceback():
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "unknown environment id" in proc.stderr
+
+
+def test_overrides_may_follow_options(capsys):
+    config = Path(__file__).resolve().parents[1] / "experiments" / "sb3_constructive.yaml"
+    assert main(["train", str(config), "--overwrite", "algo.learnig_rate=1e-3"]) == 2
+    assert "did you mean 'algo.learning_rate'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["envs", "--bogus"])

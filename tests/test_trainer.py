@@ -361,17 +361,20 @@ def test_llm_and_sb3_configs_share_one_schema_loader(tmp_path):
 @pytest.mark.slow
 def test_adaptive_controller_holds_kl_near_its_target(quick_base, tmp_path, one_thread):
     """Ziegler et al.'s controller, in the loss: over the last 20% of iterations the measured KL per
-    token stays within 50% of the target, although the learning rate alone would drift much further."""
+    token stays within 50% of the target, while the same run with beta fixed drifts far past it."""
     target = 0.02
-    cfg = small_config(
-        quick_base, tmp_path, iterations=60, **{
-            "algo.learning_rate": 3e-3, "algo.groups": 4, "kl.controller": "adaptive", "kl.target": target,
-            "kl.coef": 0.05, "kl.horizon": 100, "eval.base": False, "eval.episodes": 1,
-            "checkpoint.every_iterations": 1000,
-        },
-    )
-    trainer = LLMTrainer(cfg, tmp_path / "t")
-    trainer.train()
-    kl = [v for _, v in scalars(tmp_path / "t", "kl/mean")]
-    tail = np.mean(kl[-len(kl) // 5 :])
-    assert abs(tail - target) <= 0.5 * target, (tail, kl)
+
+    def tail_kl(controller: str) -> float:
+        cfg = small_config(
+            quick_base, tmp_path / controller, iterations=60, **{
+                "algo.learning_rate": 3e-3, "algo.groups": 4, "kl.controller": controller, "kl.target": target,
+                "kl.coef": 0.05, "kl.horizon": 10, "eval.base": False, "eval.episodes": 1,
+                "checkpoint.every_iterations": 1000,
+            },
+        )
+        LLMTrainer(cfg, tmp_path / controller / "t").train()
+        kl = [v for _, v in scalars(tmp_path / controller / "t", "kl/mean")]
+        return float(np.mean(kl[-len(kl) // 5 :]))
+
+    assert abs(tail_kl("adaptive") - target) <= 0.5 * target
+    assert tail_kl("fixed") > 1.5 * target
