@@ -56,7 +56,7 @@ from pydantic import (
     model_validator,
 )
 
-from oyrl.errors import ConfigError, PackError
+from oyrl.errors import ConfigError, PackError, read_user_file
 from oyrl.types import UserAct, UserType
 from oyrl.users.params import ReactionParams
 
@@ -468,12 +468,7 @@ def _compile(schema: PackSchema, source: str) -> _Loaded:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PackError(f"{path}: no such scenario pack file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(f"{path}: cannot be read: {exc}") from None
+    text = read_user_file(path, "scenario pack file", PackError)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

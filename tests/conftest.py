@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from oyrl.policies.tiny_base import TinyBaseRecipe, build_tiny_base
 
@@ -12,3 +13,12 @@ def quick_base(tmp_path_factory):
     """A seconds-long build of the tiny base (``TinyBaseRecipe.quick()``): a real ``save_pretrained``
     directory with a chat template, so code for hub models runs on it unchanged."""
     return build_tiny_base(tmp_path_factory.mktemp("tiny") / "model", seed=0, recipe=TinyBaseRecipe.quick())
+
+
+@pytest.fixture
+def one_thread():
+    """Torch on one thread for the test: a second thread on busy shared cores is slower, not faster."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

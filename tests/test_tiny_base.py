@@ -181,15 +181,6 @@ def test_out_dir_of_another_build_is_refused_unless_forced(quick_base, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
 
 
-@pytest.fixture
-def one_thread():
-    """Sampling on one torch thread, as the build trains: a second thread on busy cores is slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.mark.slow
 def test_full_build_is_a_refusal_leaning_chat_model(tmp_path, one_thread):
     path = build_tiny_base(tmp_path / "model", seed=0)

@@ -29,7 +29,7 @@ from typing import Any
 
 from rich.table import Table
 
-from oyrl.errors import OyrlError
+from oyrl.errors import OyrlError, read_user_file
 from oyrl.judges.base import ResponseJudge
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.types import RefusalKind, ResponseFeatures
@@ -55,12 +55,7 @@ def load_labels(path: str | Path) -> list[dict[str, Any]]:
         LabelError: one line naming the file, line and field of the first malformed row.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LabelError(f"{path}: no such label file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LabelError(f"{path}: cannot read the label file: {exc}") from None
+    text = read_user_file(path, "label file", LabelError)
     # split("\n"), not splitlines(): JSON strings may hold U+2028 and other line separators raw
     rows = [
         _row(line, f"{path}:{number}")
