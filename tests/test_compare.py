@@ -231,7 +231,11 @@ def sleepy_train(cfg, seed: int, run_dir: Path, progress=None) -> dict:
     return fake_train(cfg, seed, run_dir, progress)
 
 
-def test_ctrl_c_keeps_finished_runs_and_stops_the_rest(tmp_path):
+def test_ctrl_c_keeps_finished_runs_and_stops_the_rest(tmp_path, request):
+    # Python's own SIGINT handler, as in a terminal: a process started in the background by a
+    # non-interactive shell inherits SIGINT ignored, and interrupt_main then does nothing.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
     grid = load_grid(write_compare(tmp_path), [])
     fast = [r.run_dir for r in grid.runs if r.seed == 0]
 
