@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gymnasium as gym
@@ -26,28 +27,33 @@ def strategy_action(env: gym.Env, strategy: Strategy, rng: np.random.Generator, 
     raise TypeError(f"cannot play a strategy in {type(base).__name__}: expected an oyrl StrategyEnv or DialogueEnv")
 
 
-def run_episode(env: gym.Env, policy: StrategyPolicy, seed: int, rng: np.random.Generator,
-                grammar: ResponseGrammar | None = None) -> Trajectory:
-    """One episode of a strategy policy, the env reset with ``seed`` and the policy drawing from ``rng``.
+def play_episode(env: gym.Env, seed: int, act: Callable[[Any, dict[str, Any]], Any]) -> Trajectory:
+    """One episode with the env reset with ``seed`` and ``act(observation, info)`` choosing each action.
 
-    A policy that raises is recorded in ``Trajectory.error`` and the episode ends there.
+    An ``act`` that raises, or an action the env rejects (e.g. a non-string reply to a text env),
+    is recorded in ``Trajectory.error`` and the episode ends there.
     """
-    grammar = grammar or ResponseGrammar()
     obs, info = env.reset(seed=seed)
     traj = Trajectory.begin(info, env.unwrapped.opening)
-    policy.reset(rng)
     done = False
     while not done:
         try:
-            action = strategy_action(env, policy.choose(obs, info), rng, grammar)
+            action = act(obs, info)
+            obs, reward, terminated, truncated, info = env.step(action)
         except Exception as exc:  # noqa: BLE001 - a failing policy is reported, not fatal
             traj.error = f"{type(exc).__name__}: {exc}"
             break
-        obs, reward, terminated, truncated, info = env.step(action)
-        reply = action if isinstance(action, str) else STRATEGIES[action].value
-        traj.record(reply, reward, info)
+        traj.record(action if isinstance(action, str) else STRATEGIES[action].value, reward, info)
         done = terminated or truncated
     return traj
+
+
+def run_episode(env: gym.Env, policy: StrategyPolicy, seed: int, rng: np.random.Generator,
+                grammar: ResponseGrammar | None = None) -> Trajectory:
+    """One episode of a strategy policy (``play_episode``), the policy drawing from ``rng``."""
+    grammar = grammar or ResponseGrammar()
+    policy.reset(rng)
+    return play_episode(env, seed, lambda obs, info: strategy_action(env, policy.choose(obs, info), rng, grammar))
 
 
 def run_episodes(env: gym.Env, policy: StrategyPolicy, episodes: int, seed: int = 0) -> list[Trajectory]:

@@ -97,25 +97,12 @@ class CallablePolicy:
         self.fn, self.name = fn, name or getattr(fn, "__name__", "callable")
 
     def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+        from oyrl.simulate import play_episode
+
         env = make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
-        out = []
-        for scenario in seeds:
-            _, info = env.reset(seed=scenario)
-            traj = Trajectory.begin(info, env.unwrapped.opening)
-            done = False
-            while not done:
-                try:
-                    reply = self.fn([dict(m) for m in env.unwrapped.messages])
-                    if not isinstance(reply, str):
-                        raise TypeError(f"the policy returned {type(reply).__name__}, not a string")
-                    _, reward, terminated, truncated, info = env.step(reply)
-                except Exception as exc:  # noqa: BLE001 - a failing policy is reported per episode
-                    traj.error = f"{type(exc).__name__}: {exc}"
-                    break
-                traj.record(reply, reward, info)
-                done = terminated or truncated
-            out.append(traj)
-        return out
+        # The env itself rejects a reply that is not a string (TypeError), recorded as the episode's error.
+        return [play_episode(env, scenario, lambda obs, info: self.fn([dict(m) for m in env.unwrapped.messages]))
+                for scenario in seeds]
 
 
 class StrategyRunner:
