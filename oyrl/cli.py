@@ -279,6 +279,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    import torch
     from rich.table import Table
 
     from oyrl.eval import EvalConfig, evaluate
@@ -286,6 +287,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     config = EvalConfig(suite=args.suite, episodes=args.episodes, seed=args.seed, simulator=args.simulator,
                         reward=args.reward)
+    if args.threads < 1:
+        raise OyrlError(f"--threads: expected at least 1, got {args.threads}")
+    torch.set_num_threads(args.threads)  # several threads split CPU kernels differently per batch shape
     console = _console()
     out = Path(args.out)
     report = evaluate(
@@ -366,6 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32, help="dialogues generated at once by model policies")
     p.add_argument("--max-new-tokens", type=int, default=112, help="reply budget of model policies")
     p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of model policies")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch CPU threads (default: 1, which keeps results bitwise independent of --batch-size)")
     p.add_argument("--json", action="store_true", help="print report.json instead of the tables")
     p.set_defaults(func=cmd_eval)
 

@@ -28,14 +28,17 @@ def _replay(trajs):
     return [(t.persona_id, [turn.assistant for turn in t.turns], t.outcome) for t in trajs]
 
 
-def test_model_policy_is_deterministic_and_independent_of_batch_size(quick_base):
-    seeds, kwargs = list(range(1_000_000, 1_000_012)), {"reward": "constructive", "max_turns": 3}
-    one = LanguageModelPolicy(str(quick_base), batch_size=1, max_new_tokens=12).play("oyrl/Mixed-v0", seeds, kwargs, 7)
-    many = LanguageModelPolicy(str(quick_base), batch_size=32, max_new_tokens=12).play("oyrl/Mixed-v0", seeds, kwargs, 7)
-    again = LanguageModelPolicy(str(quick_base), batch_size=5, max_new_tokens=12).play("oyrl/Mixed-v0", seeds, kwargs, 7)
-    assert _replay(one) == _replay(many) == _replay(again)
-    other = LanguageModelPolicy(str(quick_base), batch_size=32, max_new_tokens=12).play("oyrl/Mixed-v0", seeds, kwargs, 8)
-    assert _replay(other) != _replay(many)  # the evaluation seed does seed the sampling
+def test_model_policy_is_deterministic_and_independent_of_batch_size(quick_base, one_thread):
+    seeds, kwargs = list(range(1_000_000, 1_000_016)), {"reward": "constructive", "max_turns": 3}
+
+    def play(batch_size, seed=7):
+        policy = LanguageModelPolicy(str(quick_base), batch_size=batch_size, max_new_tokens=48)
+        return _replay(policy.play("oyrl/Mixed-v0", seeds, kwargs, seed))
+
+    many = play(32)
+    assert play(1) == many == play(5)
+    assert sum(len(replies) for _, replies, _ in many) > 2 * len(seeds)  # multi-turn dialogues
+    assert play(32, seed=8) != many  # the evaluation seed does seed the sampling
 
 
 def test_same_seed_same_report_and_strategy_policies_meet_the_same_users():
@@ -131,6 +134,7 @@ def test_cli_writes_the_report_and_rejects_bad_input(tmp_path, capsys):
         (["eval", "type_oracle", "--episodes", "0"], "positive"),
         (["eval", "type_oracle", "--simulator", "nope"], "unknown simulator"),
         (["eval", "type_oracle", "type_oracle"], "share a name"),
+        (["eval", "type_oracle", "--threads", "0"], "--threads"),
     ]:
         assert main([*argv, "--out", str(tmp_path / "x")]) == 2, argv
         err = capsys.readouterr().err

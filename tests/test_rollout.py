@@ -19,7 +19,8 @@ from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 import oyrl  # noqa: F401  (registers the oyrl/* ids)
 from oyrl.errors import ConfigError
 from oyrl.train.losses import KL_ESTIMATORS
-from oyrl.train.rollout import ChatFormat, RolloutConfig, RolloutEngine, forward_logprobs
+from oyrl.train.rollout import ChatFormat, RolloutConfig, RolloutEngine
+from oyrl.train.scoring import SharedPrompts, forward_logprobs
 
 torch.set_num_threads(1)
 
@@ -98,13 +99,19 @@ class ScriptedLM(torch.nn.Module):
         self.anchor = torch.nn.Parameter(torch.zeros(1))  # gives the engine a device
         self.prefills: list[torch.Tensor] = []
 
+    class Steps(SimpleNamespace):
+        """The 'cache': how many tokens were generated; copied to rows like a KV cache."""
+
+        def reorder_cache(self, rows):
+            pass
+
     def forward(self, input_ids, attention_mask, position_ids, cache=None, use_cache=False, logits_to_keep=0):
-        step = 0 if cache is None else cache  # the "cache" just counts generated tokens
-        if cache is None:  # a prefill: keep the prompt (one dialogue at a time in these tests)
-            self.prefills.append(input_ids[attention_mask.bool()].tolist())
+        step = 0 if cache is None else cache.n
+        if cache is None:  # a prefill: keep the (first distinct) prompt
+            self.prefills.append(input_ids[0][attention_mask[0].bool()].tolist())
         logits = torch.full((*input_ids.shape, self.vocab), -30.0)
         logits[:, -1, self.script[min(step, len(self.script) - 1)]] = 30.0
-        return SimpleNamespace(logits=logits, cache=step + 1)
+        return SimpleNamespace(logits=logits, cache=self.Steps(n=step + 1))
 
 
 def _envs(n, max_turns=3):
@@ -174,19 +181,19 @@ def test_action_mask_is_exactly_the_generated_replies(tokenizer, rollout):
 
 
 def test_each_turn_prompt_extends_the_previous_turn_tokens(rollout):
-    b, per_dialogue = rollout.batch, {i: [] for i in range(len(rollout.batch.episodes))}
-    for turn, (ids, attn) in enumerate(rollout.prefills):  # row r of turn k: r-th dialogue still active
-        active = [i for i, ep in enumerate(b.episodes) if ep.turns > turn]
-        assert len(active) == ids.shape[0]
-        for row, i in enumerate(active):
-            per_dialogue[i].append(ids[row][attn[row].bool()].tolist())
-    for i, prompts in per_dialogue.items():
-        full = b.input_ids[i][b.attention_mask[i].bool()].tolist()
-        offset = b.attention_mask.shape[1] - len(full)
-        for k, prompt in enumerate(prompts):
-            reply_start = b.episodes[i].reply_spans[k][0] - offset
-            assert len(prompt) == reply_start and full[: len(prompt)] == prompt
-        assert all(nxt[: len(prev)] == prev for prev, nxt in zip(prompts, prompts[1:]))
+    """What the model was prefilled with at turn k is exactly each active row's tokens before reply k."""
+    b = rollout.batch
+    assert len(rollout.prefills) == max(ep.turns for ep in b.episodes)
+    for turn, (ids, attn) in enumerate(rollout.prefills):
+        prefilled = [tuple(ids[row][attn[row].bool()].tolist()) for row in range(ids.shape[0])]
+        expected = set()
+        for i, ep in enumerate(b.episodes):
+            if ep.turns > turn:  # still talking at turn k: its prompt is its row up to reply k
+                start = ep.reply_spans[turn][0]
+                expected.add(tuple(b.input_ids[i, :start][b.attention_mask[i, :start].bool()].tolist()))
+        assert len(prefilled) == len(set(prefilled)) and set(prefilled) == expected  # each distinct prompt once
+        if turn == 0:  # a GRPO group shares its first prompt: one prefill row per group
+            assert len(prefilled) == len(set(b.group_ids.tolist())) < len(b.episodes)
 
 
 def test_grpo_group_members_share_the_opening(rollout):
@@ -296,3 +303,51 @@ def test_system_prompt_opens_the_first_prompt(tokenizer):
     ids = ChatFormat(tokenizer, "Be kind.").prompt([{"role": "user", "content": "hi"}])
     expected = "<|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
     assert tokenizer.decode(ids) == expected
+
+
+def test_shared_prompts_score_and_differentiate_like_a_full_pass(model, tokenizer):
+    """GRPO's group members share their prompt: scoring runs it once, with the same values and gradients."""
+    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=10, temperature=0.8))
+    b = engine.collect(_envs(8, max_turns=1), seeds=[31, 32], group_size=4, generator=torch.Generator().manual_seed(2))
+    split = SharedPrompts.split(b)
+    assert split is not None and split.prompt_ids.shape[0] == 2 and split.rows.tolist() == [0] * 4 + [1] * 4
+    assert split.ids.numel() + split.prompt_ids.numel() < 0.8 * b.input_ids.numel()
+    m = b.action_mask
+
+    def full_pass_logprobs():
+        logits = model(input_ids=b.input_ids, attention_mask=b.attention_mask, position_ids=b.position_ids).logits
+        logp = (logits.float() / 0.8).log_softmax(-1)[:, :-1].gather(-1, b.input_ids[:, 1:, None]).squeeze(-1)
+        return torch.nn.functional.pad(logp, (1, 0))
+
+    def grads(logprobs):
+        model.zero_grad()
+        (logprobs[m] * torch.linspace(-1, 1, int(m.sum()))).sum().backward()  # any weighting of the tokens
+        return [p.grad.clone() for p in model.parameters()]
+
+    shared = forward_logprobs(model, b, temperature=0.8).logprobs
+    full = full_pass_logprobs()
+    torch.testing.assert_close(shared[m], full[m], atol=1e-5, rtol=0)
+    torch.testing.assert_close(shared[m], b.old_logprobs[m], atol=1e-4, rtol=0)
+    for g_shared, g_full in zip(grads(forward_logprobs(model, b, temperature=0.8).logprobs), grads(full_pass_logprobs())):
+        torch.testing.assert_close(g_shared, g_full, atol=1e-5, rtol=1e-4)
+    model.zero_grad()
+    # Distinct prompts (PPO's groups of one) leave nothing to share: one full pass.
+    assert SharedPrompts.split(b.select([0, 4])) is None
+
+
+def test_per_row_generators_make_each_reply_independent_of_the_batch(model, tokenizer):
+    """With one generator per row, a prompt's reply and its logprobs are bitwise the same alone, in a
+    batch of 2 (fewer rows than the matrix kernels' batch path) or among 8 prompts of other lengths."""
+    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=24, temperature=1.0))
+    fmt = engine.format
+    prompts = [fmt.prompt(gym.make(ENV_ID).reset(seed=s)[1]["messages"]) for s in range(40, 48)]
+    prompts[3] = prompts[3] + fmt.delta("ok, and then what should i do about it all?", None) * 3  # a longer one
+    assert len({len(p) for p in prompts}) > 4
+
+    def replies(rows):
+        gens = [torch.Generator().manual_seed(100 + i) for i in rows]
+        return [(r.ids, r.logprobs) for r in engine.sample([prompts[i] for i in rows], gens)]
+
+    together = replies(range(8))
+    assert [replies([i])[0] for i in range(8)] == together
+    assert replies([3, 5]) == [together[3], together[5]]

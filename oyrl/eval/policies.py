@@ -74,13 +74,7 @@ class LanguageModelPolicy:
     def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
         envs = [make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
                 for _ in range(min(self.batch_size, len(seeds)))]
-        out: list[Trajectory] = []
-        for start in range(0, len(seeds), self.batch_size):
-            chunk = seeds[start : start + self.batch_size]
-            generators = [torch.Generator(self.engine.device).manual_seed(_stream(seed, s)) for s in chunk]
-            batch = self.engine.collect(envs[: len(chunk)], chunk, 1, generators)
-            out += [ep.trajectory for ep in batch.episodes]
-        return out
+        return self.engine.play(envs, seeds, seed)
 
 
 class CallablePolicy:
@@ -126,11 +120,6 @@ class StrategyRunner:
 
 def _without_reward(env_kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in env_kwargs.items() if k != "reward"}
-
-
-def _stream(seed: int, scenario: int) -> int:
-    """The sampling seed of one dialogue: a function of the evaluation seed and the scenario only."""
-    return int(np.random.SeedSequence((seed, scenario)).generate_state(1, np.uint64)[0] >> 1)
 
 
 def load_policy(spec: str | Callable | Any, **lm_options: Any) -> EvalPolicy:

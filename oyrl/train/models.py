@@ -23,7 +23,8 @@ from transformers import (
 
 from oyrl.config import LLMExperimentConfig, LoraSpec
 from oyrl.errors import ConfigError
-from oyrl.train.rollout import RolloutBatch, forward_logprobs
+from oyrl.train.rollout import RolloutBatch
+from oyrl.train.scoring import forward_logprobs
 
 TINY = "tiny"
 

@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -201,9 +202,10 @@ class _Dialogue:
     done: bool = False
 
 
-def _left_pad(seqs: list[list[int]], pad_id: int) -> tuple[Tensor, Tensor, Tensor]:
-    """``(input_ids, attention_mask, position_ids)``, each ``(B, L)``, right-aligned rows."""
-    width = max(len(s) for s in seqs)
+def left_pad(seqs: list[list[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """``(input_ids, attention_mask, position_ids)``, each ``(B, width)``, right-aligned rows;
+    ``width`` defaults to the longest sequence."""
+    width = width or max(len(s) for s in seqs)
     ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
     attn = torch.zeros((len(seqs), width), dtype=torch.long)
     for i, s in enumerate(seqs):
@@ -222,9 +224,37 @@ def _nucleus(logp: Tensor, top_p: float) -> Tensor:
     return torch.full_like(logp, -torch.inf).scatter(-1, order, sorted_lp.masked_fill(outside, -torch.inf))
 
 
+def cache_argument(model: torch.nn.Module) -> str:
+    """The keyword ``model.forward`` takes a KV cache under (transformers 5 renamed ``past_key_values``
+    to ``cache``); a peft model forwards keyword arguments to its base model, whose signature counts."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
+
+
+def cache_of(output: Any) -> Any:
+    """The KV cache a causal LM's forward returned (``cache`` or ``past_key_values``)."""
+    return output.cache if hasattr(output, "cache") else output.past_key_values
+
+
 #: One generator for the whole batch, or one per row: each dialogue then draws from its own stream,
-#: so its replies do not depend on which other dialogues share the batch (evaluation uses this).
+#: and its numbers are computed in a batch-invariant layout, so its replies do not depend on which
+#: other dialogues share the batch (evaluation uses this).
 Generators = torch.Generator | list[torch.Generator] | None
+
+#: The batch-invariant layout (per-row generators), from measurements of torch 2.13's CPU kernels:
+#: a row's numbers differ with the batch through (1) padding, which shifts where its keys fall in the
+#: attention kernel's vector lanes and blocks, and (2) matrix products with fewer than 4 rows, which
+#: take a different (matrix-vector) path. So prompts are left-padded to a multiple of ALIGN_WIDTH
+#: columns, with at least one pad, which keeps every row's keys at the same offsets modulo 64 and the
+#: attention masked (as it is in any batch), and a batch of fewer than MIN_ROWS rows gets idle copies.
+#: CPU scaled-dot-product attention is then bitwise the same for every batch while a sequence is
+#: under 512 tokens (its key block size); past that, and on GPUs, rows agree to float rounding.
+ALIGN_WIDTH, MIN_ROWS = 64, 4
+
+
+def dialogue_stream(seed: int, scenario: int) -> int:
+    """The sampling seed of one evaluation dialogue: a function of the evaluation seed and the scenario only."""
+    return int(np.random.SeedSequence((seed, scenario)).generate_state(1, np.uint64)[0] >> 1)
 
 
 def _uniforms(done: Tensor, generator: Generators) -> Tensor:
@@ -268,10 +298,7 @@ class RolloutEngine:
         default_stops = {t for t in (self.format.end_of_turn, tokenizer.eos_token_id) if t is not None}
         self.stop_ids = torch.tensor(sorted(self.config.stop_token_ids or default_stops), dtype=torch.long)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        # transformers 5 renamed the cache argument `past_key_values` -> `cache`; accept both.
-        # A peft model forwards keyword arguments to its base model: read the base's signature.
-        base = model.get_base_model() if hasattr(model, "get_base_model") else model
-        self._cache_arg = "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
+        self._cache_arg = cache_argument(model)
 
     @property
     def device(self) -> torch.device:
@@ -291,17 +318,34 @@ class RolloutEngine:
             and the log-probability of each under ``log_softmax(logits / temperature)``.
         """
         cfg, dev = self.config, self.device
-        ids, attn, pos = (t.to(dev) for t in _left_pad(prompts, self.pad_id))
+        n_prompts, width, invariant = len(prompts), None, isinstance(generator, list)
+        if invariant:  # see ALIGN_WIDTH: idle copies of the first prompt, and aligned padding
+            idle = max(MIN_ROWS - n_prompts, 0)
+            prompts, generator = [*prompts, *[prompts[0]] * idle], [*generator, *[generator[0]] * idle]
+            width = -(-(max(map(len, prompts)) + 1) // ALIGN_WIDTH) * ALIGN_WIDTH
+        # Identical prompts (a GRPO group's first turn) are prefilled once; the cache and the
+        # logits are then copied to each of their rows, like beams. (Not in the batch-invariant
+        # layout: there every row is prefilled as it would be in any batch.)
+        keys = [i if invariant else tuple(p) for i, p in enumerate(prompts)]
+        distinct: dict[Any, tuple[int, list[int]]] = {}  # key -> (prefill row, prompt)
+        for key, prompt in zip(keys, prompts):
+            distinct.setdefault(key, (len(distinct), list(prompt)))
+        rows = torch.tensor([distinct[key][0] for key in keys], device=dev)
+        ids, attn, pos = (t.to(dev) for t in left_pad([p for _, p in distinct.values()], self.pad_id, width))
         stops = self.stop_ids.to(dev)
-        done = torch.zeros(len(prompts), dtype=torch.bool, device=dev)
+        done = torch.arange(len(prompts), device=dev) >= n_prompts  # idle copies never sample
         tokens, logps, cache = [], [], None
+        shared = len(distinct) < len(prompts)
         for _ in range(cfg.max_new_tokens):
             kwargs = {self._cache_arg: cache} if cache is not None else {}
             out = self.model(
                 input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=True, logits_to_keep=1, **kwargs
             )
-            cache = out.cache if hasattr(out, "cache") else out.past_key_values
-            logp = (out.logits[:, -1].float() / cfg.temperature).log_softmax(-1)  # log pi(. | prefix), recorded
+            logits, cache = out.logits[:, -1].float(), cache_of(out)
+            if shared:  # the prefill ran once per distinct prompt: one row per prompt from here on
+                cache.reorder_cache(rows)
+                logits, attn, pos, shared = logits[rows], attn[rows], pos[rows], False
+            logp = (logits / cfg.temperature).log_softmax(-1)  # log pi(. | prefix), recorded
             token = _draw(_nucleus(logp, cfg.top_p).exp(), done, generator)
             token = torch.where(done, self.pad_id, token)  # finished rows idle on padding
             tokens.append(token)
@@ -312,7 +356,7 @@ class RolloutEngine:
             if done.all():
                 break
             ids, pos = token[:, None], pos[:, -1:] + 1
-        tokens, logps = torch.stack(tokens, 1).tolist(), torch.stack(logps, 1).tolist()
+        tokens, logps = torch.stack(tokens, 1)[:n_prompts].tolist(), torch.stack(logps, 1)[:n_prompts].tolist()
         stop_set = set(self.stop_ids.tolist())
         replies = []
         for row_ids, row_lp in zip(tokens, logps):
@@ -345,6 +389,20 @@ class RolloutEngine:
         finally:
             self.model.train(was_training)
         return self._to_batch(dialogues, perf)
+
+    def play(self, envs: list[Any], seeds: list[int], seed: int) -> list[Trajectory]:
+        """One episode per scenario seed, ``len(envs)`` dialogues at a time: evaluation's rollouts.
+
+        Each dialogue samples from its own stream, seeded by ``(seed, scenario seed)`` alone, in the
+        batch-invariant layout (``ALIGN_WIDTH``), so an episode does not depend on the batch size, on
+        which dialogues share a batch, or on how the seeds are split across processes.
+        """
+        out: list[Trajectory] = []
+        for start in range(0, len(seeds), len(envs)):
+            chunk = seeds[start : start + len(envs)]
+            streams = [torch.Generator(self.device).manual_seed(dialogue_stream(seed, s)) for s in chunk]
+            out += [ep.trajectory for ep in self.collect(envs[: len(chunk)], chunk, 1, streams).episodes]
+        return out
 
     def _play(self, envs, seeds, group_size, generator) -> tuple[list[_Dialogue], dict[str, float]]:
         dialogues = []
@@ -396,7 +454,7 @@ class RolloutEngine:
         d.rewards += [0.0] * len(delta)
 
     def _to_batch(self, dialogues: list[_Dialogue], perf: dict[str, float]) -> RolloutBatch:
-        ids, attn, pos = _left_pad([d.ids for d in dialogues], self.pad_id)
+        ids, attn, pos = left_pad([d.ids for d in dialogues], self.pad_id)
         width = ids.shape[1]
 
         def padded(values: list[list[Any]], dtype: torch.dtype) -> Tensor:
@@ -422,71 +480,3 @@ class RolloutEngine:
             episodes=[d.info for d in dialogues],
             perf=perf,
         )
-
-
-@dataclass
-class TokenOutputs:
-    """What one forward pass over a batch gives the trainer; per-token tensors are ``(N, T)`` aligned
-    with ``input_ids`` and 0 off the action mask (only the policy's tokens are ever scored)."""
-
-    logprobs: Tensor
-    """log pi(x_t | x_<t) of each action token."""
-    entropy: Tensor | None = None
-    """Entropy of the distribution each action token was drawn from."""
-    hidden: Tensor | None = None
-    """``(M, H)``: the final hidden states that predicted the ``M`` action tokens, in mask order (the
-    input of the output layer; PPO's value head reads them)."""
-
-
-def forward_logprobs(
-    model: torch.nn.Module, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = False,
-    entropy_grad: bool = False, keep_hidden: bool = False,
-) -> TokenOutputs:
-    """Log-probabilities of a batch's action tokens under ``model``, in one forward pass.
-
-    Use it for the policy at update time and for the reference model; with the sampling temperature,
-    the policy's values equal ``batch.old_logprobs`` before any update.
-
-    Only the positions that predict an action token go through the output layer: a forward
-    pre-hook on it keeps those rows of the hidden states, so the ``(positions, vocabulary)`` logits,
-    their log-sum-exp and their backward are never computed for prompts, user turns or padding (in
-    the tiny base the output layer is a fifth of the forward cost). Whatever the model does after its
-    output layer (e.g. Gemma's logit soft-capping) still applies.
-
-    Args:
-        model: a causal LM with ``get_output_embeddings()`` (any transformers model, peft-wrapped or not).
-        batch: the episodes.
-        temperature: the sampling temperature the logprobs are taken under.
-        with_entropy: also return the entropy per action token.
-        entropy_grad: keep the entropy in the autograd graph (an entropy bonus); else it is detached,
-            for logging, and costs no backward.
-        keep_hidden: also return the hidden states of the action positions.
-    """
-    targets = batch.action_mask[:, 1:]  # position t-1 predicts action token t
-    kept: dict[str, Tensor] = {}
-
-    def keep_predicting_positions(module: torch.nn.Module, args: tuple) -> tuple:
-        kept["hidden"] = args[0][:, :-1][targets]  # (M, H)
-        return (kept["hidden"], *args[1:])
-
-    hook = model.get_output_embeddings().register_forward_pre_hook(keep_predicting_positions)
-    try:
-        logits = model(
-            input_ids=batch.input_ids, attention_mask=batch.attention_mask, position_ids=batch.position_ids,
-            use_cache=False,
-        ).logits.float() / temperature  # (M, V)
-    finally:
-        hook.remove()
-
-    def per_token(values: Tensor) -> Tensor:  # (M,) -> (N, T), 0 off the mask
-        grid = torch.zeros(targets.shape, dtype=values.dtype, device=values.device).masked_scatter(targets, values)
-        return torch.nn.functional.pad(grid, (1, 0))
-
-    # log_softmax gathered at one index, without materialising (M, V) log-probabilities.
-    picked = logits.gather(-1, batch.input_ids[:, 1:][targets][:, None]).squeeze(-1) - logits.logsumexp(-1)
-    out = TokenOutputs(per_token(picked), hidden=kept["hidden"] if keep_hidden else None)
-    if with_entropy:
-        source = logits if entropy_grad else logits.detach()
-        logp = source.log_softmax(-1)
-        out.entropy = per_token(-(logp.exp() * logp).sum(-1))
-    return out
