@@ -20,7 +20,7 @@ import oyrl  # noqa: F401  (registers the oyrl/* ids)
 from oyrl.errors import ConfigError
 from oyrl.train.losses import KL_ESTIMATORS
 from oyrl.train.rollout import ChatFormat, RolloutConfig, RolloutEngine
-from oyrl.train.scoring import SharedPrompts, forward_logprobs
+from oyrl.train.scoring import SharedPrompts, forward_logprobs, length_chunks
 
 torch.set_num_threads(1)
 
@@ -305,6 +305,36 @@ def test_system_prompt_opens_the_first_prompt(tokenizer):
     assert tokenizer.decode(ids) == expected
 
 
+def _scores_like_a_full_pass(model, b):
+    """forward_logprobs on ``b``: logprobs, entropy, hidden states and gradients as one padded full pass gives."""
+    m = b.action_mask
+
+    def full_pass():
+        out = model(input_ids=b.input_ids, attention_mask=b.attention_mask, position_ids=b.position_ids,
+                    output_hidden_states=True)
+        logp = (out.logits.float() / 0.8).log_softmax(-1)[:, :-1]
+        entropy = torch.nn.functional.pad(-(logp.exp() * logp).sum(-1), (1, 0))
+        picked = torch.nn.functional.pad(logp.gather(-1, b.input_ids[:, 1:, None]).squeeze(-1), (1, 0))
+        return picked, entropy, out.hidden_states[-1][:, :-1][m[:, 1:]]
+
+    def grads(logprobs):
+        model.zero_grad()
+        (logprobs[m] * torch.linspace(-1, 1, int(m.sum()))).sum().backward()  # any weighting of the tokens
+        return [p.grad.clone() for p in model.parameters()]
+
+    out = forward_logprobs(model, b, temperature=0.8, with_entropy=True, keep_hidden=True)
+    logprobs, entropy, hidden = full_pass()
+    torch.testing.assert_close(out.logprobs[m], logprobs[m], atol=1e-5, rtol=0)
+    torch.testing.assert_close(out.logprobs[m], b.old_logprobs[m], atol=1e-4, rtol=0)
+    torch.testing.assert_close(out.entropy[m], entropy[m], atol=1e-5, rtol=0)
+    # The hook receives the final hidden states after the model's last norm, as the output layer does.
+    torch.testing.assert_close(model.get_output_embeddings().weight @ out.hidden.T,
+                               model.get_output_embeddings().weight @ hidden.T, atol=1e-4, rtol=0)
+    for g_ours, g_full in zip(grads(out.logprobs), grads(full_pass()[0])):
+        torch.testing.assert_close(g_ours, g_full, atol=1e-5, rtol=1e-4)
+    model.zero_grad()
+
+
 def test_shared_prompts_score_and_differentiate_like_a_full_pass(model, tokenizer):
     """GRPO's group members share their prompt: scoring runs it once, with the same values and gradients."""
     engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=10, temperature=0.8))
@@ -312,27 +342,29 @@ def test_shared_prompts_score_and_differentiate_like_a_full_pass(model, tokenize
     split = SharedPrompts.split(b)
     assert split is not None and split.prompt_ids.shape[0] == 2 and split.rows.tolist() == [0] * 4 + [1] * 4
     assert split.ids.numel() + split.prompt_ids.numel() < 0.8 * b.input_ids.numel()
-    m = b.action_mask
-
-    def full_pass_logprobs():
-        logits = model(input_ids=b.input_ids, attention_mask=b.attention_mask, position_ids=b.position_ids).logits
-        logp = (logits.float() / 0.8).log_softmax(-1)[:, :-1].gather(-1, b.input_ids[:, 1:, None]).squeeze(-1)
-        return torch.nn.functional.pad(logp, (1, 0))
-
-    def grads(logprobs):
-        model.zero_grad()
-        (logprobs[m] * torch.linspace(-1, 1, int(m.sum()))).sum().backward()  # any weighting of the tokens
-        return [p.grad.clone() for p in model.parameters()]
-
-    shared = forward_logprobs(model, b, temperature=0.8).logprobs
-    full = full_pass_logprobs()
-    torch.testing.assert_close(shared[m], full[m], atol=1e-5, rtol=0)
-    torch.testing.assert_close(shared[m], b.old_logprobs[m], atol=1e-4, rtol=0)
-    for g_shared, g_full in zip(grads(forward_logprobs(model, b, temperature=0.8).logprobs), grads(full_pass_logprobs())):
-        torch.testing.assert_close(g_shared, g_full, atol=1e-5, rtol=1e-4)
-    model.zero_grad()
+    _scores_like_a_full_pass(model, b)
     # Distinct prompts (PPO's groups of one) leave nothing to share: one full pass.
     assert SharedPrompts.split(b.select([0, 4])) is None
+
+
+def test_rows_of_very_different_lengths_score_in_chunks_like_a_full_pass(model, tokenizer):
+    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=24, temperature=0.8))
+    envs = _envs(4, max_turns=1) + _envs(4, max_turns=4)
+    b = engine.collect(envs, seeds=list(range(50, 58)), generator=torch.Generator().manual_seed(3))
+    chunks = length_chunks(b.attention_mask)
+    assert len(chunks) >= 2 and sorted(torch.cat([rows for rows, _ in chunks]).tolist()) == list(range(8))
+    lengths = b.attention_mask.sum(1)
+    for rows, first in chunks:  # each chunk keeps exactly the columns its longest row needs
+        assert first == b.input_ids.shape[1] - lengths[rows].max()
+    assert SharedPrompts.split(b) is None
+    _scores_like_a_full_pass(model, b)
+
+
+def test_length_chunks_trade_padding_against_passes():
+    mask = torch.tensor([[0] * 90 + [1] * 10, [0] * 90 + [1] * 10, [1] * 100, [0] + [1] * 99])
+    assert [(r.tolist(), first) for r, first in length_chunks(mask, overhead=10)] == [([0, 1], 90), ([3, 2], 0)]
+    assert [(r.tolist(), first) for r, first in length_chunks(mask, overhead=0)][1:] == [([3], 1), ([2], 0)]
+    assert [(r.tolist(), first) for r, first in length_chunks(mask, overhead=1000)] == [([0, 1, 3, 2], 0)]
 
 
 def test_per_row_generators_make_each_reply_independent_of_the_batch(model, tokenizer):

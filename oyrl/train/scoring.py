@@ -15,12 +15,17 @@ minibatch of each epoch), so a forward pass here does only the work those number
   copied cache into the prompt's single pass, whose gradient is then the sum over the rows, as in a
   full pass. Used when it saves at least a fifth of the tokens (a second model call has its own
   per-layer overhead) and the model keeps a cache in training (not under gradient checkpointing).
+- **Otherwise rows run in length-sorted chunks.** Multi-turn episodes differ a lot in length (half
+  of a quickstart batch is padding), and a padded pass computes every padding column. Rows are split
+  into the chunks of similar length that minimise the tokens computed plus a per-pass overhead
+  (``length_chunks``), each chunk trimmed to its longest row; one chunk when that is cheapest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -28,6 +33,9 @@ from oyrl.train.rollout import RolloutBatch, cache_argument, cache_of, left_pad
 
 #: Share prompts only when that removes at least this fraction of the tokens of a full pass.
 MIN_SAVING = 0.2
+#: What one more forward pass costs, in tokens: the per-layer overhead of a call (about 4 ms for the
+#: tiny base on one CPU thread, the compute of ~90 tokens), rounded up for larger models' kernels.
+PASS_OVERHEAD_TOKENS = 128
 
 
 @dataclass
@@ -96,6 +104,32 @@ def _uses_cache_in_training(model: torch.nn.Module) -> bool:
     return not any(getattr(m, "gradient_checkpointing", False) for m in model.modules())
 
 
+def length_chunks(attention_mask: Tensor, overhead: int = PASS_OVERHEAD_TOKENS) -> list[tuple[Tensor, int]]:
+    """Rows grouped by length into the chunks that minimise the tokens computed, padding included,
+    plus ``overhead`` tokens per forward pass; each as ``(rows, first column)`` of the right-aligned
+    batch, the first column being where its longest row starts.
+
+    An exact partition by dynamic programming over the rows sorted by length: a chunk is always a
+    run of consecutive lengths (any other grouping pads more), and the best split of the first ``b``
+    rows ends in a chunk ``[a, b)`` on top of the best split of the first ``a``.
+    """
+    lengths = attention_mask.sum(1)
+    order = lengths.argsort(stable=True)
+    sorted_lengths = lengths[order].cpu().numpy()
+    n, width = len(sorted_lengths), attention_mask.shape[1]
+    best, start = np.zeros(n + 1), np.zeros(n + 1, dtype=int)
+    for b in range(1, n + 1):  # best[b]: the cheapest split of the b shortest rows
+        costs = best[:b] + (b - np.arange(b)) * sorted_lengths[b - 1] + overhead
+        start[b] = int(costs.argmin())
+        best[b] = costs[start[b]]
+    chunks, b = [], n
+    while b > 0:
+        a = start[b]
+        chunks.append((order[a:b], width - int(sorted_lengths[b - 1])))
+        b = a
+    return chunks[::-1]
+
+
 def forward_logprobs(
     model: torch.nn.Module, batch: RolloutBatch, temperature: float = 1.0, with_entropy: bool = False,
     entropy_grad: bool = False, keep_hidden: bool = False,
@@ -114,20 +148,19 @@ def forward_logprobs(
             for logging, and costs no backward.
         keep_hidden: also return the hidden states of the action positions.
     """
+    targets = batch.action_mask[:, 1:]  # position t predicts token t + 1
+    rank = targets.flatten().cumsum(0).view_as(targets) - 1  # each action token's index in mask order
     kept: dict[str, Tensor] = {}
 
     def keep_predicting_positions(module: torch.nn.Module, args: tuple) -> tuple:
         kept["hidden"] = args[0][kept["select"]]  # (M, H), row by row: the action tokens' order
         return (kept["hidden"], *args[1:])
 
+    passes: list[tuple[Tensor, Tensor, Tensor]] = []  # (ranks, logits, hidden) of each pass's tokens
     hook = model.get_output_embeddings().register_forward_pre_hook(keep_predicting_positions)
     try:
         shared = SharedPrompts.split(batch) if _uses_cache_in_training(model) else None
-        if shared is None:
-            kept["select"] = torch.nn.functional.pad(batch.action_mask[:, 1:], (0, 1))  # t predicts t + 1
-            logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask,
-                           position_ids=batch.position_ids, use_cache=False).logits
-        else:
+        if shared is not None:
             kept["select"] = torch.zeros_like(shared.prompt_mask, dtype=torch.bool)  # prompts predict no action
             prompts = model(input_ids=shared.prompt_ids, attention_mask=shared.prompt_mask,
                             position_ids=shared.prompt_positions, use_cache=True)
@@ -136,20 +169,35 @@ def forward_logprobs(
             kept["select"] = shared.predicts_action
             logits = model(input_ids=shared.ids, attention_mask=torch.cat([shared.prompt_mask[shared.rows], shared.mask], 1),
                            position_ids=shared.positions, use_cache=True, **{cache_argument(model): cache}).logits
+            passes.append((rank[targets], logits, kept["hidden"]))
+        else:
+            for rows, first in length_chunks(batch.attention_mask):
+                sub = targets[rows, first:]
+                kept["select"] = torch.nn.functional.pad(sub, (0, 1))
+                logits = model(input_ids=batch.input_ids[rows, first:], attention_mask=batch.attention_mask[rows, first:],
+                               position_ids=batch.position_ids[rows, first:], use_cache=False).logits
+                passes.append((rank[rows, first:][sub], logits, kept["hidden"]))
     finally:
         hook.remove()
-    logits = logits.float() / temperature  # (M, V)
-    targets = batch.action_mask[:, 1:]
 
-    def per_token(values: Tensor) -> Tensor:  # (M,) -> (N, T), 0 off the mask
+    order = torch.cat([ranks for ranks, _, _ in passes]).argsort()  # back to mask order
+
+    def per_token(parts: list[Tensor]) -> Tensor:  # (M,) pieces -> (N, T), 0 off the mask
+        values = torch.cat(parts)[order]
         grid = torch.zeros(targets.shape, dtype=values.dtype, device=values.device).masked_scatter(targets, values)
         return torch.nn.functional.pad(grid, (1, 0))
 
-    # log_softmax gathered at one index, without materialising (M, V) log-probabilities.
-    picked = logits.gather(-1, batch.input_ids[:, 1:][targets][:, None]).squeeze(-1) - logits.logsumexp(-1)
-    out = TokenOutputs(per_token(picked), hidden=kept["hidden"] if keep_hidden else None)
-    if with_entropy:
-        source = logits if entropy_grad else logits.detach()
-        logp = source.log_softmax(-1)
-        out.entropy = per_token(-(logp.exp() * logp).sum(-1))
-    return out
+    action_ids = batch.input_ids[:, 1:][targets]  # (M,) in mask order
+    picked, entropy = [], []
+    for ranks, logits, _ in passes:
+        logits = logits.float() / temperature  # (M_pass, V)
+        ids = action_ids[ranks]
+        # log_softmax gathered at one index, without materialising (M, V) log-probabilities.
+        picked.append(logits.gather(-1, ids[:, None]).squeeze(-1) - logits.logsumexp(-1))
+        if with_entropy:
+            logp = (logits if entropy_grad else logits.detach()).log_softmax(-1)
+            entropy.append(-(logp.exp() * logp).sum(-1))
+    return TokenOutputs(
+        per_token(picked), entropy=per_token(entropy) if with_entropy else None,
+        hidden=torch.cat([hidden for _, _, hidden in passes])[order] if keep_hidden else None,
+    )
