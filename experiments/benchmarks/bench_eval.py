@@ -6,8 +6,10 @@ Plays the same ``--episodes`` held-out users of ``oyrl/Mixed-v0`` with ``oyrl.ev
 ``LanguageModelPolicy`` twice, with ``--batch-size`` dialogues generated at once and with one, and
 prints episodes/s for each, their ratio, and the share of wall time spent in the environment (the
 simulated user, the judge and the reward) rather than in generation. Each dialogue samples from its
-own stream, so both runs play the same episodes up to floating-point differences of the model's
-kernels between batch shapes; the script counts the episodes that came out identical.
+own stream in a batch-invariant layout (``oyrl.train.rollout.ALIGN_WIDTH``), so both runs should play
+the same episodes bit for bit on one CPU thread; the script counts the episodes that came out identical.
+One at a time, a dialogue still runs with 3 idle rows (matrix products of fewer than 4 rows take
+another kernel), which that mode pays for its invariance.
 """
 
 from __future__ import annotations

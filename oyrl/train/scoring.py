@@ -10,8 +10,8 @@ minibatch of each epoch), so a forward pass here does only the work those number
   output layer (e.g. Gemma's logit soft-capping) still applies.
 - **A prompt shared by several rows runs once.** GRPO's group members start from the same prompt,
   token for token. The distinct prompts run first (with a KV cache), the cache is copied to each
-  row, like beams, and each row's continuation runs on top of it: with 4 completions of 32 tokens
-  per 60-token prompt, a third of the tokens of a padded full pass. Gradients flow through the
+  row, like beams, and each row's continuation runs on top of it: with 4 completions of up to 32
+  tokens per 30-70-token prompt, 50-70% of the tokens of a padded full pass. Gradients flow through the
   copied cache into the prompt's single pass, whose gradient is then the sum over the rows, as in a
   full pass. Used when it saves at least a fifth of the tokens (a second model call has its own
   per-layer overhead) and the model keeps a cache in training (not under gradient checkpointing).
