@@ -97,6 +97,7 @@ class ScriptedLM(torch.nn.Module):
         super().__init__()
         self.script, self.vocab = script, vocab
         self.anchor = torch.nn.Parameter(torch.zeros(1))  # gives the engine a device
+        self.head = torch.nn.Identity()  # the output layer: scores pass through it
         self.prefills: list[torch.Tensor] = []
 
     class Steps(SimpleNamespace):
@@ -105,13 +106,16 @@ class ScriptedLM(torch.nn.Module):
         def reorder_cache(self, rows):
             pass
 
+    def get_output_embeddings(self):
+        return self.head
+
     def forward(self, input_ids, attention_mask, position_ids, cache=None, use_cache=False, logits_to_keep=0):
         step = 0 if cache is None else cache.n
         if cache is None:  # a prefill: keep the (first distinct) prompt
             self.prefills.append(input_ids[0][attention_mask[0].bool()].tolist())
-        logits = torch.full((*input_ids.shape, self.vocab), -30.0)
-        logits[:, -1, self.script[min(step, len(self.script) - 1)]] = 30.0
-        return SimpleNamespace(logits=logits, cache=self.Steps(n=step + 1))
+        scores = torch.full((*input_ids.shape, self.vocab), -30.0)
+        scores[..., self.script[min(step, len(self.script) - 1)]] = 30.0
+        return SimpleNamespace(logits=self.head(scores[:, -logits_to_keep:]), cache=self.Steps(n=step + 1))
 
 
 def _envs(n, max_turns=3):
@@ -367,19 +371,23 @@ def test_length_chunks_trade_padding_against_passes():
     assert [(r.tolist(), first) for r, first in length_chunks(mask, overhead=1000)] == [([0, 1, 3, 2], 0)]
 
 
-def test_per_row_generators_make_each_reply_independent_of_the_batch(model, tokenizer):
-    """With one generator per row, a prompt's reply and its logprobs are bitwise the same alone, in a
-    batch of 2 (fewer rows than the matrix kernels' batch path) or among 8 prompts of other lengths."""
+def test_exact_sampling_makes_each_reply_independent_of_the_batch(model, tokenizer):
+    """In the exact layout a prompt's reply and its logprobs are bitwise the same alone, in a batch
+    of 2 (fewer rows than the matrix kernels' batch path) or among 8 prompts of other lengths, one of
+    them long enough that the batch's keys pass the fused attention kernel's 512-key block."""
     engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=24, temperature=1.0))
     fmt = engine.format
     prompts = [fmt.prompt(gym.make(ENV_ID).reset(seed=s)[1]["messages"]) for s in range(40, 48)]
-    prompts[3] = prompts[3] + fmt.delta("ok, and then what should i do about it all?", None) * 3  # a longer one
-    assert len({len(p) for p in prompts}) > 4
+    prompts[3] = prompts[3] + fmt.delta("ok, and then what should i do about it all?", None) * 3
+    prompts[6] = prompts[6] + fmt.delta("ok, and then what should i do about it all?", None) * 14
+    assert len({len(p) for p in prompts}) > 4 and len(prompts[6]) > 512 > len(prompts[3]) > 128
 
     def replies(rows):
         gens = [torch.Generator().manual_seed(100 + i) for i in rows]
-        return [(r.ids, r.logprobs) for r in engine.sample([prompts[i] for i in rows], gens)]
+        return [(r.ids, r.logprobs) for r in engine.sample([prompts[i] for i in rows], gens, exact=True)]
 
     together = replies(range(8))
     assert [replies([i])[0] for i in range(8)] == together
     assert replies([3, 5]) == [together[3], together[5]]
+    with pytest.raises(ConfigError, match="one generator per prompt"):
+        engine.sample(prompts[:2], torch.Generator(), exact=True)

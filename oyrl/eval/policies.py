@@ -46,26 +46,30 @@ class EvalPolicy(Protocol):
 class LanguageModelPolicy:
     """A causal LM with a chat template, sampled as in training (``oyrl.train.rollout``).
 
-    Each dialogue samples from its own generator, seeded by ``(seed, scenario seed)``, so results
-    do not depend on ``batch_size`` or on which dialogues share a batch.
+    Each dialogue samples from its own generator, seeded by ``(seed, scenario seed)``, in the
+    batch-invariant layout, so results do not depend on ``batch_size`` or on which dialogues share a
+    batch (``RolloutEngine.play``).
 
     Args:
         model: a ``save_pretrained`` directory or hub id.
         batch_size: dialogues generated at once.
         max_new_tokens, temperature, top_p: sampling (``RolloutConfig``).
         name: shown in reports; defaults to the directory or hub id.
+        exact: the batch-invariant layout (bitwise the same at any batch size on one CPU thread);
+            False uses the faster kernels, which agree across batch sizes up to float rounding.
     """
 
     interface = "text"
 
     def __init__(self, model: str, batch_size: int = 32, max_new_tokens: int = 112, temperature: float = 1.0,
-                 top_p: float = 1.0, name: str | None = None, chat_template: str | None = None):
+                 top_p: float = 1.0, name: str | None = None, chat_template: str | None = None,
+                 exact: bool = True):
         from oyrl.train.models import load_causal_lm, load_tokenizer, resolve_model
         from oyrl.train.rollout import RolloutConfig, RolloutEngine
 
         path = resolve_model(model)
         self.name = name or model
-        self.batch_size = batch_size
+        self.batch_size, self.exact = batch_size, exact
         tokenizer = load_tokenizer(path, chat_template)
         lm = load_causal_lm(path, dtype=torch.float32).eval()
         config = RolloutConfig(max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
@@ -74,7 +78,7 @@ class LanguageModelPolicy:
     def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
         envs = [make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
                 for _ in range(min(self.batch_size, len(seeds)))]
-        return self.engine.play(envs, seeds, seed)
+        return self.engine.play(envs, seeds, seed, self.exact)
 
 
 class CallablePolicy:

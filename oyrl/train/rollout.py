@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import inspect
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -205,13 +207,46 @@ class _Dialogue:
 def left_pad(seqs: list[list[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
     """``(input_ids, attention_mask, position_ids)``, each ``(B, width)``, right-aligned rows;
     ``width`` defaults to the longest sequence."""
+    return _pad(seqs, pad_id, width, left=True)
+
+
+def right_pad(seqs: list[list[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """As ``left_pad``, with every row starting at column 0."""
+    return _pad(seqs, pad_id, width, left=False)
+
+
+def _pad(seqs: list[list[int]], pad_id: int, width: int | None, left: bool) -> tuple[Tensor, Tensor, Tensor]:
     width = width or max(len(s) for s in seqs)
     ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
     attn = torch.zeros((len(seqs), width), dtype=torch.long)
     for i, s in enumerate(seqs):
-        ids[i, width - len(s) :] = torch.tensor(s, dtype=torch.long)
-        attn[i, width - len(s) :] = 1
+        cols = slice(width - len(s), width) if left else slice(0, len(s))
+        ids[i, cols] = torch.tensor(s, dtype=torch.long)
+        attn[i, cols] = 1
     return ids, attn, (attn.cumsum(-1) - 1).clamp(min=0)
+
+
+@contextmanager
+def output_layer_rows(model: torch.nn.Module, select: dict[str, Tensor], min_rows: int = 0) -> Iterator[None]:
+    """While active, the model's output layer sees only the hidden states at ``select["rows"]``, a
+    bool mask over ``(batch, positions)`` that may change between calls; the kept ``(M, H)`` states
+    are left in ``select["hidden"]``, row by row. The logits of a call are then ``(M, V)``, or
+    ``(min_rows, V)`` when fewer are kept (copies of the first fill up; see ``MIN_ROWS``).
+
+    Whatever the model does after its output layer (e.g. Gemma's logit soft-capping) still applies.
+    """
+
+    def keep(module: torch.nn.Module, args: tuple) -> tuple:
+        select["hidden"] = hidden = args[0][select["rows"]]
+        if 0 < hidden.shape[0] < min_rows:
+            hidden = torch.cat([hidden, hidden[:1].expand(min_rows - hidden.shape[0], -1)])
+        return (hidden, *args[1:])
+
+    hook = model.get_output_embeddings().register_forward_pre_hook(keep)
+    try:
+        yield
+    finally:
+        hook.remove()
 
 
 def _nucleus(logp: Tensor, top_p: float) -> Tensor:
@@ -236,19 +271,44 @@ def cache_of(output: Any) -> Any:
     return output.cache if hasattr(output, "cache") else output.past_key_values
 
 
+@contextmanager
+def _attention(model: torch.nn.Module, implementation: str) -> Iterator[None]:
+    """A transformers model with another attention implementation for the duration (when it can switch)."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    previous = getattr(getattr(base, "config", None), "_attn_implementation", None)
+    if previous in (None, implementation) or not hasattr(base, "set_attn_implementation"):
+        yield
+        return
+    base.set_attn_implementation(implementation)
+    try:
+        yield
+    finally:
+        base.set_attn_implementation(previous)
+
+
+def _plain_dynamic(cache: Any) -> bool:
+    """Whether ``cache`` is a transformers ``DynamicCache`` of full-attention layers (keys and values
+    of shape ``(batch, heads, positions, head dim)`` and nothing else), which can be padded and joined."""
+    layers = getattr(cache, "layers", None)
+    return bool(layers) and all(type(layer).__name__ == "DynamicLayer" for layer in layers)
+
+
 #: One generator for the whole batch, or one per row: each dialogue then draws from its own stream,
 #: and its numbers are computed in a batch-invariant layout, so its replies do not depend on which
 #: other dialogues share the batch (evaluation uses this).
 Generators = torch.Generator | list[torch.Generator] | None
 
-#: The batch-invariant layout (per-row generators), from measurements of torch 2.13's CPU kernels:
-#: a row's numbers differ with the batch through (1) padding, which shifts where its keys fall in the
-#: attention kernel's vector lanes and blocks, and (2) matrix products with fewer than 4 rows, which
-#: take a different (matrix-vector) path. So prompts are left-padded to a multiple of ALIGN_WIDTH
-#: columns, with at least one pad, which keeps every row's keys at the same offsets modulo 64 and the
-#: attention masked (as it is in any batch), and a batch of fewer than MIN_ROWS rows gets idle copies.
-#: CPU scaled-dot-product attention is then bitwise the same for every batch while a sequence is
-#: under 512 tokens (its key block size); past that, and on GPUs, rows agree to float rounding.
+#: The batch-invariant layout (per-row generators), from measurements of torch 2.13's CPU kernels
+#: (one thread). A row's numbers change with the batch where a kernel's blocking depends on the
+#: batch's shape: (1) the fused attention kernel blocks queries and keys by the padded width, and
+#: (2) a matrix product with fewer than 4 rows takes a matrix-vector path. So in this layout:
+#: prompts are prefilled right-padded at a width that depends on their own length only (the next
+#: multiple of ALIGN_WIDTH above it), in groups of equal width whose caches are then padded and
+#: joined; decoding uses eager attention (a matrix product per head, whose key reductions start at
+#: column 0, and widths are multiples of 64 so vector lanes line up); and a batch or prefill group of
+#: fewer than MIN_ROWS rows gets idle copies. Every row is then bitwise the same in any batch
+#: (tested); the price is the eager attention, about 40% slower decoding for the tiny base. With
+#: several threads, or on GPUs, kernels split work by shape, and rows agree to float rounding.
 ALIGN_WIDTH, MIN_ROWS = 64, 4
 
 
@@ -306,45 +366,38 @@ class RolloutEngine:
         return next(self.model.parameters()).device
 
     @torch.inference_mode()  # no autograd bookkeeping at all: cheaper decoding steps
-    def sample(self, prompts: list[list[int]], generator: Generators = None) -> list[Reply]:
+    def sample(self, prompts: list[list[int]], generator: Generators = None, exact: bool = False) -> list[Reply]:
         """One reply per prompt, from a single batched, KV-cached sampling loop.
 
         Args:
-            prompts: token ids per dialogue (any lengths; left-padded here).
+            prompts: token ids per dialogue (any lengths; right-padded here).
             generator: torch RNG on the model's device for reproducible sampling, or one per prompt.
+            exact: compute in the batch-invariant layout (``ALIGN_WIDTH``; needs one generator per
+                prompt), so each reply is bitwise what it would be in any other batch.
 
         Returns:
             Per prompt: the sampled ids (through the first stop token, or ``max_new_tokens`` of them)
             and the log-probability of each under ``log_softmax(logits / temperature)``.
         """
-        cfg, dev = self.config, self.device
-        n_prompts, width, invariant = len(prompts), None, isinstance(generator, list)
-        if invariant:  # see ALIGN_WIDTH: idle copies of the first prompt, and aligned padding
-            idle = max(MIN_ROWS - n_prompts, 0)
-            prompts, generator = [*prompts, *[prompts[0]] * idle], [*generator, *[generator[0]] * idle]
-            width = -(-(max(map(len, prompts)) + 1) // ALIGN_WIDTH) * ALIGN_WIDTH
-        # Identical prompts (a GRPO group's first turn) are prefilled once; the cache and the
-        # logits are then copied to each of their rows, like beams. (Not in the batch-invariant
-        # layout: there every row is prefilled as it would be in any batch.)
-        keys = [i if invariant else tuple(p) for i, p in enumerate(prompts)]
-        distinct: dict[Any, tuple[int, list[int]]] = {}  # key -> (prefill row, prompt)
-        for key, prompt in zip(keys, prompts):
-            distinct.setdefault(key, (len(distinct), list(prompt)))
-        rows = torch.tensor([distinct[key][0] for key in keys], device=dev)
-        ids, attn, pos = (t.to(dev) for t in left_pad([p for _, p in distinct.values()], self.pad_id, width))
+        if exact and not isinstance(generator, list):
+            raise ConfigError("sample: exact=True needs one generator per prompt")
+        if not exact:
+            return self._sample(prompts, generator, *self._prefill_shared([list(p) for p in prompts]))
+        # The batch-invariant layout (ALIGN_WIDTH): idle copies, per-width prefills, eager attention.
+        idle = max(MIN_ROWS - len(prompts), 0)
+        rows, generator = [*prompts, *[prompts[0]] * idle], [*generator, *[generator[0]] * idle]
+        with _attention(self.model, "eager"):
+            return self._sample(prompts, generator, *self._prefill_invariant([list(p) for p in rows]))
+
+    def _sample(self, prompts: list[list[int]], generator: Generators, logits: Tensor, cache: Any,
+                attn: Tensor, lengths: Tensor) -> list[Reply]:
+        """The decoding loop after a prefill (``_prefill``'s outputs); rows past ``prompts`` are idle."""
+        cfg, dev, n_prompts = self.config, self.device, len(prompts)
+        pos = lengths[:, None]  # positions continue from each prompt's own length, after the pads
         stops = self.stop_ids.to(dev)
-        done = torch.arange(len(prompts), device=dev) >= n_prompts  # idle copies never sample
-        tokens, logps, cache = [], [], None
-        shared = len(distinct) < len(prompts)
+        done = torch.arange(len(lengths), device=dev) >= n_prompts  # idle copies never sample
+        tokens, logps = [], []
         for _ in range(cfg.max_new_tokens):
-            kwargs = {self._cache_arg: cache} if cache is not None else {}
-            out = self.model(
-                input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=True, logits_to_keep=1, **kwargs
-            )
-            logits, cache = out.logits[:, -1].float(), cache_of(out)
-            if shared:  # the prefill ran once per distinct prompt: one row per prompt from here on
-                cache.reorder_cache(rows)
-                logits, attn, pos, shared = logits[rows], attn[rows], pos[rows], False
             logp = (logits / cfg.temperature).log_softmax(-1)  # log pi(. | prefix), recorded
             token = _draw(_nucleus(logp, cfg.top_p).exp(), done, generator)
             token = torch.where(done, self.pad_id, token)  # finished rows idle on padding
@@ -355,7 +408,9 @@ class RolloutEngine:
             done = done | torch.isin(token, stops)
             if done.all():
                 break
-            ids, pos = token[:, None], pos[:, -1:] + 1
+            out = self.model(input_ids=token[:, None], attention_mask=attn, position_ids=pos, use_cache=True,
+                             logits_to_keep=1, **{self._cache_arg: cache})
+            logits, cache, pos = out.logits[:, -1].float(), cache_of(out), pos + 1
         tokens, logps = torch.stack(tokens, 1)[:n_prompts].tolist(), torch.stack(logps, 1)[:n_prompts].tolist()
         stop_set = set(self.stop_ids.tolist())
         replies = []
@@ -364,8 +419,64 @@ class RolloutEngine:
             replies.append(Reply(row_ids[:end], row_lp[:end], stopped=row_ids[end - 1] in stop_set))
         return replies
 
+    def _prefill(self, prompts: list[list[int]], width: int | None = None) -> tuple[Tensor, Any, Tensor, Tensor]:
+        """One right-padded prefill: ``(logits (B, V) of each prompt's last token, cache, attention mask,
+        prompt lengths)``. The tokens sampled next follow the pad columns, which stay masked."""
+        ids, attn, pos = (t.to(self.device) for t in right_pad(prompts, self.pad_id, width))
+        lengths = attn.sum(1)
+        last = torch.zeros_like(attn, dtype=torch.bool)
+        last[torch.arange(len(prompts), device=attn.device), lengths - 1] = True
+        with output_layer_rows(self.model, {"rows": last}, MIN_ROWS):  # only each prompt's last token predicts
+            out = self.model(input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=True)
+        return out.logits[: len(prompts)].float(), cache_of(out), attn, lengths
+
+    def _prefill_shared(self, prompts: list[list[int]]) -> tuple[Tensor, Any, Tensor, Tensor]:
+        """The prefill of training: identical prompts (a GRPO group's first turn) run once, and their
+        cache and logits are copied to each of their rows, like beams."""
+        distinct: dict[tuple[int, ...], int] = {}
+        rows = torch.tensor([distinct.setdefault(tuple(p), len(distinct)) for p in prompts], device=self.device)
+        logits, cache, attn, lengths = self._prefill([list(p) for p in distinct])
+        if len(distinct) < len(prompts):
+            cache.reorder_cache(rows)
+            logits, attn, lengths = logits[rows], attn[rows], lengths[rows]
+        return logits, cache, attn, lengths
+
+    def _prefill_invariant(self, prompts: list[list[int]]) -> tuple[Tensor, Any, Tensor, Tensor]:
+        """The prefill of evaluation, the same for a prompt in any batch (``ALIGN_WIDTH``).
+
+        The attention kernel's blocking depends on the padded width, so each prompt is prefilled at a
+        width that depends on its own length only, with the prompts of the same width; the caches of
+        these groups are then right-padded to the widest and joined (a multiple of 64 columns either
+        way). Models whose cache is not transformers' plain ``DynamicCache`` (sliding windows,
+        hybrids) get one prefill at the widest width instead.
+        """
+        widths = [-(-(len(p) + 1) // ALIGN_WIDTH) * ALIGN_WIDTH for p in prompts]
+        groups: dict[int, list[int]] = {}
+        for i, w in enumerate(widths):
+            groups.setdefault(w, []).append(i)
+        parts = [(rows, self._prefill([prompts[i] for i in rows], w)) for w, rows in sorted(groups.items())]
+        caches = [part[1] for _, part in parts]
+        if len(parts) == 1 or not all(_plain_dynamic(c) for c in caches):
+            return self._prefill(prompts, max(widths)) if len(parts) > 1 else parts[0][1]
+        width = max(widths)
+        order = torch.tensor([i for rows, _ in parts for i in rows], device=self.device).argsort()
+
+        def joined(tensors: list[Tensor], dim: int) -> Tensor:  # right-pad along dim to the width, stack rows
+            padded = [torch.nn.functional.pad(t, (0, 0) * (t.dim() - 1 - dim) + (0, width - t.shape[dim])) for t in tensors]
+            return torch.cat(padded)[order]
+
+        cache = caches[0]
+        for layer, *others in zip(cache.layers, *(c.layers for c in caches[1:])):
+            layer.keys = joined([layer.keys, *(o.keys for o in others)], 2)
+            layer.values = joined([layer.values, *(o.values for o in others)], 2)
+        logits = torch.cat([part[0] for _, part in parts])[order]
+        attn = joined([part[2] for _, part in parts], 1)
+        lengths = torch.cat([part[3] for _, part in parts])[order]
+        return logits, cache, attn, lengths
+
     def collect(
-        self, envs: list[Any], seeds: list[int], group_size: int = 1, generator: Generators = None
+        self, envs: list[Any], seeds: list[int], group_size: int = 1, generator: Generators = None,
+        exact: bool = False,
     ) -> RolloutBatch:
         """Play one episode in each env and return them as a batch.
 
@@ -375,6 +486,7 @@ class RolloutEngine:
             group_size: episodes per seed (GRPO's G; 1 for PPO).
             generator: torch RNG for sampling, on the model's device (for reproducible rollouts), or one
                 per env: each dialogue then samples from its own stream, whatever the batch.
+            exact: sample in the batch-invariant layout (``sample``); needs one generator per env.
 
         Returns:
             The episodes as a ``RolloutBatch`` on the model's device.
@@ -385,26 +497,26 @@ class RolloutEngine:
         was_training = self.model.training
         self.model.eval()  # no dropout while sampling: the logprobs must be the policy's
         try:
-            dialogues, perf = self._play(envs, seeds, group_size, generator)
+            dialogues, perf = self._play(envs, seeds, group_size, generator, exact)
         finally:
             self.model.train(was_training)
         return self._to_batch(dialogues, perf)
 
-    def play(self, envs: list[Any], seeds: list[int], seed: int) -> list[Trajectory]:
+    def play(self, envs: list[Any], seeds: list[int], seed: int, exact: bool = True) -> list[Trajectory]:
         """One episode per scenario seed, ``len(envs)`` dialogues at a time: evaluation's rollouts.
 
-        Each dialogue samples from its own stream, seeded by ``(seed, scenario seed)`` alone, in the
-        batch-invariant layout (``ALIGN_WIDTH``), so an episode does not depend on the batch size, on
-        which dialogues share a batch, or on how the seeds are split across processes.
+        Each dialogue samples from its own stream, seeded by ``(seed, scenario seed)`` alone, so which
+        dialogues share a batch, and how the seeds are split across processes, change nothing but
+        float rounding; with ``exact`` (the batch-invariant layout, ``ALIGN_WIDTH``) not even that.
         """
         out: list[Trajectory] = []
         for start in range(0, len(seeds), len(envs)):
             chunk = seeds[start : start + len(envs)]
             streams = [torch.Generator(self.device).manual_seed(dialogue_stream(seed, s)) for s in chunk]
-            out += [ep.trajectory for ep in self.collect(envs[: len(chunk)], chunk, 1, streams).episodes]
+            out += [ep.trajectory for ep in self.collect(envs[: len(chunk)], chunk, 1, streams, exact).episodes]
         return out
 
-    def _play(self, envs, seeds, group_size, generator) -> tuple[list[_Dialogue], dict[str, float]]:
+    def _play(self, envs, seeds, group_size, generator, exact) -> tuple[list[_Dialogue], dict[str, float]]:
         dialogues = []
         for i, env in enumerate(envs):
             seed = seeds[i // group_size]
@@ -417,7 +529,7 @@ class RolloutEngine:
         while active := [d for d in dialogues if not d.done]:
             start = time.perf_counter()
             rows = [generator[i] for i, d in enumerate(dialogues) if not d.done] if isinstance(generator, list) else generator
-            replies = self.sample([d.ids for d in active], rows)
+            replies = self.sample([d.ids for d in active], rows, exact)
             generate_s += time.perf_counter() - start
             start = time.perf_counter()
             for d, reply in zip(active, replies):

@@ -373,7 +373,9 @@ class LLMTrainer:
         """
         cfg = self.cfg
         seeds = list(cfg.eval.seeds)[self.acc.process_index :: self.acc.num_processes]
-        trajectories = gather_object(self.engine.play(self.eval_envs, seeds, cfg.eval.seed))
+        # The fast kernels: the same users and sampling streams in any batch, equal up to float rounding
+        # (`oyrl eval` computes exactly, at some cost in speed).
+        trajectories = gather_object(self.engine.play(self.eval_envs, seeds, cfg.eval.seed, exact=False))
         summary = summarize(trajectories)
         if self.logger:
             self.logger.scalars(summary_scalars(tag, summary), self.state.iteration)
