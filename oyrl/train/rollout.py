@@ -298,7 +298,7 @@ def _plain_dynamic(cache: Any) -> bool:
 #: other dialogues share the batch (evaluation uses this).
 Generators = torch.Generator | list[torch.Generator] | None
 
-#: The batch-invariant layout (per-row generators), from measurements of torch 2.13's CPU kernels
+#: The exact, batch-invariant layout (``sample(..., exact=True)``), from measurements of torch 2.13's CPU kernels
 #: (one thread). A row's numbers change with the batch where a kernel's blocking depends on the
 #: batch's shape: (1) the fused attention kernel blocks queries and keys by the padded width, and
 #: (2) a matrix product with fewer than 4 rows takes a matrix-vector path. So in this layout:
@@ -307,7 +307,7 @@ Generators = torch.Generator | list[torch.Generator] | None
 #: joined; decoding uses eager attention (a matrix product per head, whose key reductions start at
 #: column 0, and widths are multiples of 64 so vector lanes line up); and a batch or prefill group of
 #: fewer than MIN_ROWS rows gets idle copies. Every row is then bitwise the same in any batch
-#: (tested); the price is the eager attention, about 40% slower decoding for the tiny base. With
+#: (tested); the price is the eager attention: evaluation of the tiny base is 1.3x slower. With
 #: several threads, or on GPUs, kernels split work by shape, and rows agree to float rounding.
 ALIGN_WIDTH, MIN_ROWS = 64, 4
 
