@@ -302,12 +302,12 @@ Generators = torch.Generator | list[torch.Generator] | None
 #: (one thread). A row's numbers change with the batch where a kernel's blocking depends on the
 #: batch's shape: (1) the fused attention kernel blocks queries and keys by the padded width, and
 #: (2) a matrix product with fewer than 4 rows takes a matrix-vector path. So in this layout:
-#: prompts are prefilled right-padded at a width that depends on their own length only (the next
-#: multiple of ALIGN_WIDTH above it), in groups of equal width whose caches are then padded and
-#: joined; decoding uses eager attention (a matrix product per head, whose key reductions start at
-#: column 0, and widths are multiples of 64 so vector lanes line up); and a batch or prefill group of
+#: prompts are prefilled (fused attention) right-padded at a width that depends on their own length
+#: only (the next multiple of ALIGN_WIDTH above it), in groups of equal width whose caches are then
+#: padded and joined; decoding uses eager attention (a matrix product per head, whose key reductions
+#: start at column 0, and widths are multiples of 64 so vector lanes line up); and a batch or prefill group of
 #: fewer than MIN_ROWS rows gets idle copies. Every row is then bitwise the same in any batch
-#: (tested); the price is the eager attention: evaluation of the tiny base is 1.3x slower. With
+#: (tested); the price is the eager attention: evaluation of the tiny base is 1.34x slower. With
 #: several threads, or on GPUs, kernels split work by shape, and rows agree to float rounding.
 ALIGN_WIDTH, MIN_ROWS = 64, 4
 
@@ -383,11 +383,12 @@ class RolloutEngine:
             raise ConfigError("sample: exact=True needs one generator per prompt")
         if not exact:
             return self._sample(prompts, generator, *self._prefill_shared([list(p) for p in prompts]))
-        # The batch-invariant layout (ALIGN_WIDTH): idle copies, per-width prefills, eager attention.
+        # The batch-invariant layout (ALIGN_WIDTH): idle copies, per-width prefills, eager decoding.
         idle = max(MIN_ROWS - len(prompts), 0)
         rows, generator = [*prompts, *[prompts[0]] * idle], [*generator, *[generator[0]] * idle]
+        prefill = self._prefill_invariant([list(p) for p in rows])
         with _attention(self.model, "eager"):
-            return self._sample(prompts, generator, *self._prefill_invariant([list(p) for p in rows]))
+            return self._sample(prompts, generator, *prefill)
 
     def _sample(self, prompts: list[list[int]], generator: Generators, logits: Tensor, cache: Any,
                 attn: Tensor, lengths: Tensor) -> list[Reply]:
