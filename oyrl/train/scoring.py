@@ -4,7 +4,7 @@ The trainer scores every batch twice or more (the reference model once, the poli
 minibatch of each epoch), so a forward pass here does only the work those numbers need:
 
 - **Only positions that predict an action token reach the output layer.** A forward pre-hook on it
-  keeps those rows of the hidden states, so the ``(positions, vocabulary)`` logits, their
+  (``output_layer_rows``) keeps those rows of the hidden states, so the ``(positions, vocabulary)`` logits, their
   log-sum-exp and their backward are never computed for prompts, user turns or padding (in the
   tiny base the output layer is a fifth of the forward cost). Whatever the model does after its
   output layer (e.g. Gemma's logit soft-capping) still applies.
@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from oyrl.train.rollout import RolloutBatch, cache_argument, cache_of, left_pad
+from oyrl.train.rollout import RolloutBatch, cache_argument, cache_of, left_pad, output_layer_rows
 
 #: Share prompts only when that removes at least this fraction of the tokens of a full pass.
 MIN_SAVING = 0.2
@@ -150,35 +150,27 @@ def forward_logprobs(
     """
     targets = batch.action_mask[:, 1:]  # position t predicts token t + 1
     rank = targets.flatten().cumsum(0).view_as(targets) - 1  # each action token's index in mask order
-    kept: dict[str, Tensor] = {}
-
-    def keep_predicting_positions(module: torch.nn.Module, args: tuple) -> tuple:
-        kept["hidden"] = args[0][kept["select"]]  # (M, H), row by row: the action tokens' order
-        return (kept["hidden"], *args[1:])
-
+    kept: dict[str, Tensor] = {}  # output_layer_rows: "rows" in, "hidden" (M, H) out, in mask order
     passes: list[tuple[Tensor, Tensor, Tensor]] = []  # (ranks, logits, hidden) of each pass's tokens
-    hook = model.get_output_embeddings().register_forward_pre_hook(keep_predicting_positions)
-    try:
+    with output_layer_rows(model, kept):
         shared = SharedPrompts.split(batch) if _uses_cache_in_training(model) else None
         if shared is not None:
-            kept["select"] = torch.zeros_like(shared.prompt_mask, dtype=torch.bool)  # prompts predict no action
+            kept["rows"] = torch.zeros_like(shared.prompt_mask, dtype=torch.bool)  # prompts predict no action
             prompts = model(input_ids=shared.prompt_ids, attention_mask=shared.prompt_mask,
                             position_ids=shared.prompt_positions, use_cache=True)
             cache = cache_of(prompts)
             cache.reorder_cache(shared.rows)
-            kept["select"] = shared.predicts_action
+            kept["rows"] = shared.predicts_action
             logits = model(input_ids=shared.ids, attention_mask=torch.cat([shared.prompt_mask[shared.rows], shared.mask], 1),
                            position_ids=shared.positions, use_cache=True, **{cache_argument(model): cache}).logits
             passes.append((rank[targets], logits, kept["hidden"]))
         else:
             for rows, first in length_chunks(batch.attention_mask):
                 sub = targets[rows, first:]
-                kept["select"] = torch.nn.functional.pad(sub, (0, 1))
+                kept["rows"] = torch.nn.functional.pad(sub, (0, 1))
                 logits = model(input_ids=batch.input_ids[rows, first:], attention_mask=batch.attention_mask[rows, first:],
                                position_ids=batch.position_ids[rows, first:], use_cache=False).logits
                 passes.append((rank[rows, first:][sub], logits, kept["hidden"]))
-    finally:
-        hook.remove()
 
     order = torch.cat([ranks for ranks, _, _ in passes]).argsort()  # back to mask order
 
