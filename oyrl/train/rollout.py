@@ -259,11 +259,15 @@ def _nucleus(logp: Tensor, top_p: float) -> Tensor:
     return torch.full_like(logp, -torch.inf).scatter(-1, order, sorted_lp.masked_fill(outside, -torch.inf))
 
 
+def _unwrapped(model: torch.nn.Module) -> torch.nn.Module:
+    """The transformers model under a peft wrapper (which forwards calls and keyword arguments to it)."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
 def cache_argument(model: torch.nn.Module) -> str:
     """The keyword ``model.forward`` takes a KV cache under (transformers 5 renamed ``past_key_values``
-    to ``cache``); a peft model forwards keyword arguments to its base model, whose signature counts."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
+    to ``cache``); under peft, the base model's signature counts."""
+    return "cache" if "cache" in inspect.signature(_unwrapped(model).forward).parameters else "past_key_values"
 
 
 def cache_of(output: Any) -> Any:
@@ -274,7 +278,7 @@ def cache_of(output: Any) -> Any:
 @contextmanager
 def _attention(model: torch.nn.Module, implementation: str) -> Iterator[None]:
     """A transformers model with another attention implementation for the duration (when it can switch)."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    base = _unwrapped(model)
     previous = getattr(getattr(base, "config", None), "_attn_implementation", None)
     if previous in (None, implementation) or not hasattr(base, "set_attn_implementation"):
         yield

@@ -76,11 +76,12 @@ class SharedPrompts:
             return None
         start = (width - batch.attention_mask.sum(1)).tolist()  # rows are right-aligned
         cut = actions.int().argmax(1) - 1  # each row's last prompt token
-        if any(c <= s for s, c in zip(start, cut.tolist())):  # a one-token prompt: nothing to share
+        cuts = cut.tolist()
+        if any(c <= s for s, c in zip(start, cuts)):  # a one-token prompt: nothing to share
             return None
+        ids = batch.input_ids.tolist()  # one device-to-host copy, not one per row
         distinct: dict[tuple[int, ...], int] = {}
-        rows = [distinct.setdefault(tuple(batch.input_ids[i, s:c].tolist()), len(distinct))
-                for i, (s, c) in enumerate(zip(start, cut.tolist()))]
+        rows = [distinct.setdefault(tuple(row[s:c]), len(distinct)) for row, s, c in zip(ids, start, cuts)]
         longest, rest = max(map(len, distinct)), int((width - cut).max())
         if len(distinct) * longest + n * rest > (1 - MIN_SAVING) * n * width:
             return None
