@@ -72,7 +72,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[str, dict]) -> None:
+def _print_outcome_table(env_label: str, episodes: int, seed: int, results: dict[str, dict]) -> None:
+    """The outcome rates of each policy; ``env_label`` names the env (and any arguments) they ran in."""
     from rich.table import Table
 
     columns = [
@@ -85,7 +86,7 @@ def _print_outcome_table(env_id: str, episodes: int, seed: int, results: dict[st
         ("malicious", "harm_rate", "attacker\nharm"),
         ("overall", "harm_rate", "harm\n(all)"),
     ]
-    table = Table(title=f"{env_id}: {episodes} episodes per policy, seeds {seed}..{seed + episodes - 1}")
+    table = Table(title=f"{env_label}: {episodes} episodes per policy, seeds {seed}..{seed + episodes - 1}")
     table.add_column("policy", overflow="fold")  # run names are long; wrap rather than cut
     table.add_column("constructive\nscore", justify="right")
     for _, _, label in columns:
@@ -175,13 +176,12 @@ def cmd_judge_eval(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from oyrl.train.compare import load_grid, run_grid
-    from oyrl.train.sb3 import make_env
     from oyrl.train.summary import OK_STATUSES, rich_table, write_summary
 
     grid = load_grid(args.config, args.overrides)
     spec, base = grid.spec, grid.base
     for variant in {r.variant: r for r in grid.runs}.values():
-        make_env(variant.config).close()  # a bad env id or kwarg fails here, not once per run
+        _check_envs(variant.config)  # not once per run
     variants = f" x {len(spec.reaction_params)} variants" if spec.reaction_params else ""
     console = _console()
     console.print(
@@ -197,13 +197,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0 if all(r.status in OK_STATUSES for r in records) else 1
 
 
+def _check_envs(cfg: ExperimentConfig | LLMExperimentConfig) -> None:
+    """Build the training and the evaluation env once: a bad id, design or argument fails here, before
+    any run directory exists."""
+    from oyrl.env.registration import make_env, make_eval_env
+
+    make_env(cfg.env.id, cfg.reward, cfg.env.kwargs).close()
+    make_eval_env(cfg).close()
+
+
 def _train_sb3(cfg: ExperimentConfig, args: argparse.Namespace) -> dict[str, dict]:
     """Train ``cfg``'s runs (one per seed) with a progress bar; held-out metrics per run name."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from oyrl.train.sb3 import make_env, run_name, train_run
+    from oyrl.train.sb3 import run_name, train_run
 
-    make_env(cfg).close()  # a bad env id or design fails here, before any run directory exists
+    _check_envs(cfg)
     runs = {run_name(cfg, seed): seed for seed in cfg.seeds}
     root = Path(cfg.log_dir) / cfg.name
     for name in runs:
@@ -228,10 +237,9 @@ def _train_llm(cfg: LLMExperimentConfig, args: argparse.Namespace) -> dict[str, 
     import yaml
     from accelerate import PartialState
 
-    from oyrl.env.registration import make_env
     from oyrl.train.trainer import LLMTrainer, cpu_only
 
-    make_env(cfg.env.id, cfg.reward, cfg.env.kwargs).close()  # bad ids and designs fail before any write
+    _check_envs(cfg)
     state = PartialState(cpu=cpu_only())  # the trainer's Accelerator shares this process state
     run_dir = Path(args.resume) if args.resume else Path(cfg.log_dir) / cfg.name
     if args.resume and not run_dir.is_dir():
@@ -273,7 +281,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         from oyrl.train.sb3 import evaluate_policy
 
         results |= {name: evaluate_policy(cfg, get_baseline(name)) for name in baseline_names()}
-    _print_outcome_table(cfg.env.id, cfg.eval.episodes, cfg.eval.seed, results)
+    env_label = cfg.env.id + "".join(f" {key}={value}" for key, value in cfg.eval.env_arguments(cfg.env).items())
+    _print_outcome_table(env_label, cfg.eval.episodes, cfg.eval.seed, results)
     print(f"TensorBoard: tensorboard --logdir {Path(cfg.log_dir) / cfg.name}")
     return 0
 

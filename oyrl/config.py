@@ -79,10 +79,19 @@ class _HeldOut(_Strict):
     """First evaluation seed; training environments never reset with seeds in
     ``[seed, seed + episodes)``."""
 
+    env_kwargs: dict[str, Any] = {}
+    """``gym.make`` keyword arguments of the evaluation env, on top of ``env.kwargs``: e.g.
+    ``{max_turns: 8}`` to train on shortened dialogues (cheaper rollouts) and evaluate at the env's
+    full turn limit."""
+
     @property
     def seeds(self) -> range:
         """The held-out scenario seeds."""
         return range(self.seed, self.seed + self.episodes)
+
+    def env_arguments(self, env: EnvSpec) -> dict[str, Any]:
+        """``gym.make`` keyword arguments of the evaluation env: ``env_kwargs`` over ``env.kwargs``."""
+        return {**env.kwargs, **self.env_kwargs}
 
 
 class EvalSpec(_HeldOut):

@@ -23,7 +23,7 @@ from oyrl.policies.baselines import baseline_names, get_baseline
 from oyrl.strategies import Strategy
 from oyrl.train.constraint import HarmMultiplier
 from oyrl.train.lagrangian import HarmPenaltyVecEnv
-from oyrl.train.sb3 import ALGORITHMS, SB3Policy, evaluate_policy, run_name, train_run
+from oyrl.train.sb3 import ALGORITHMS, SB3Policy, evaluate_policy, make_env, run_name, train_run
 from oyrl.types import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +77,19 @@ def test_a_design_path_in_a_config_file_is_relative_to_that_file(tmp_path, monke
 def test_overrides_reach_nested_fields_and_parse_yaml_values():
     cfg = load_experiment(EXPERIMENT, ["algo.learning_rate=1e-3", "seeds=[0, 1, 2]", "env.kwargs.max_turns=6"])
     assert cfg.algo.learning_rate == 1e-3 and cfg.seeds == [0, 1, 2] and cfg.env.kwargs == {"max_turns": 6}
+
+
+def test_held_out_evaluation_runs_in_the_env_that_eval_env_kwargs_describe():
+    """``eval.env_kwargs`` go over ``env.kwargs`` for the held-out env only (training keeps its own)."""
+    cfg = load_experiment(EXPERIMENT, ["env.kwargs={max_turns: 6, reaction_params: {leave_hard_refusal_logit: 2.5}}",
+                                       "eval.env_kwargs.max_turns=2"])
+    assert cfg.eval.env_arguments(cfg.env) == {"max_turns": 2, "reaction_params": {"leave_hard_refusal_logit": 2.5}}
+    assert make_env(cfg).unwrapped.max_turns == 6
+    refuse = get_baseline("always_hard_refusal")  # keeps a distressed user talking until the limit
+    short = evaluate_policy(cfg, refuse, episodes=50)
+    full = evaluate_policy(cfg.model_copy(update={"eval": cfg.eval.model_copy(update={"env_kwargs": {}})}), refuse,
+                           episodes=50)
+    assert short["overall"]["mean_turns"] <= 2.0 < full["overall"]["mean_turns"]
 
 
 @pytest.mark.parametrize(
@@ -263,6 +276,8 @@ def test_cli_train_end_to_end(tmp_path, capsys):
         (["env.id=oyrl/Nope-Strategy-v0"], "unknown environment id"),
         (["env.id=oyrl/Mixed-v0"], "SB3 runs need strategy actions"),
         (["env.kwargs.max_turn=3"], "env.kwargs: ConversationEnv.__init__() got an unexpected keyword argument 'max_turn'"),
+        (["eval.env_kwargs.max_turn=3"],
+         "eval.env_kwargs: ConversationEnv.__init__() got an unexpected keyword argument 'max_turn'"),
         (["reward=no_such_design"], "no_such_design"),
     ],
 )

@@ -94,6 +94,17 @@ def test_run_logs_design_tags_saves_a_loadable_model_and_prints_before_after(qui
     assert (run / "config.yaml").is_file() and len(ckpt.checkpoints(run)) == 2
 
 
+def test_the_held_out_evaluation_runs_in_the_env_of_eval_env_kwargs(quick_base, tmp_path, capsys):
+    """Training keeps ``env.kwargs``' turn limit; the before/after table plays ``eval.env_kwargs`` over it."""
+    cfg = small_config(quick_base, tmp_path, iterations=1,
+                       **{"env.kwargs": {"max_turns": 1}, "eval.env_kwargs": {"max_turns": 3}, "eval.base": False})
+    assert main(["train", str(write_config(cfg, tmp_path / "run.yaml"))]) == 0
+    assert "oyrl/Mixed-v0 max_turns=3: 4 episodes per policy" in capsys.readouterr().out
+    run = tmp_path / "t"
+    assert [v for _, v in scalars(run, "episode/mean_turns")] == [1.0]
+    assert json.loads((run / "eval.json").read_text())["final"]["overall"]["mean_turns"] > 1.0
+
+
 def test_an_existing_run_is_never_overwritten_without_asking(quick_base, tmp_path, capsys):
     config = write_config(small_config(quick_base, tmp_path, iterations=1), tmp_path / "run.yaml")
     assert main(["train", str(config)]) == 0
@@ -326,6 +337,7 @@ def test_bad_models_and_configs_get_one_line_errors(quick_base, tmp_path, capsys
         (["algo.group_size=1"], "group_size >= 2"),
         (["kl.controller=adaptive"], "kl.target"),
         (["env.id=oyrl/Nope-v0"], "unknown environment id"),
+        (["eval.env_kwargs.max_turn=3"], "eval.env_kwargs: ConversationEnv.__init__() got an unexpected keyword"),
     ]
     for overrides, message in cases:
         assert main(["train", str(config), *overrides, "--overwrite"]) == 2, overrides

@@ -8,12 +8,16 @@ Each pack registers two ids: ``oyrl/<Name>-v0`` (DialogueEnv, text actions) and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gymnasium as gym
 
 from oyrl.env.base import resolve_pack
 from oyrl.errors import ConfigError
 from oyrl.resources import data_dir
+
+if TYPE_CHECKING:
+    from oyrl.config import ExperimentConfig, LLMExperimentConfig
 
 #: Built-in packs registered on import, in listing order.
 BUILTIN_PACKS = ("crisis_support", "jailbreak", "dual_use", "mixed")
@@ -58,8 +62,10 @@ def register_builtin_envs() -> None:
         register_pack(folder / f"{name}.yaml")
 
 
-def make_env(env_id: str, reward: str | None = None, kwargs: dict | None = None, *, field: str = "env.id") -> gym.Env:
-    """``gym.make(env_id, reward=reward, **kwargs)`` with one-line errors naming ``field``.
+def make_env(env_id: str, reward: str | None = None, kwargs: dict | None = None, *, field: str = "env.id",
+             kwargs_field: str = "env.kwargs") -> gym.Env:
+    """``gym.make(env_id, reward=reward, **kwargs)`` with one-line errors naming ``field`` (the id) or
+    ``kwargs_field`` (the arguments).
 
     Raises:
         ConfigError: the id is not registered, or ``kwargs`` holds an argument the env does not take.
@@ -71,4 +77,11 @@ def make_env(env_id: str, reward: str | None = None, kwargs: dict | None = None,
         return gym.make(env_id, **({"reward": reward} if reward else {}), **(kwargs or {}))
     except TypeError as exc:  # an argument the env does not take, e.g. a typo in env.kwargs
         reason = str(exc).split(" was raised from")[0]  # Gymnasium appends the whole kwargs dict
-        raise ConfigError(f"env.kwargs: {reason}") from None
+        raise ConfigError(f"{kwargs_field}: {reason}") from None
+
+
+def make_eval_env(cfg: ExperimentConfig | LLMExperimentConfig) -> gym.Env:
+    """The held-out evaluation env of an experiment config (strategy-level or LLM): its ``env.id`` and
+    ``reward`` with ``eval.env_kwargs`` over ``env.kwargs``."""
+    field = "eval.env_kwargs" if cfg.eval.env_kwargs else "env.kwargs"
+    return make_env(cfg.env.id, cfg.reward, cfg.eval.env_arguments(cfg.env), kwargs_field=field)

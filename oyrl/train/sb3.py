@@ -145,14 +145,16 @@ def evaluate_policy(cfg: ExperimentConfig, policy: StrategyPolicy, episodes: int
     """Held-out evaluation: ``summarize`` of ``episodes`` episodes with seeds ``cfg.eval.seed, ...``.
 
     Args:
-        cfg: gives the env (id, kwargs, reward design for ``mean_return``) and the eval seeds.
+        cfg: gives the env (id, reward design for ``mean_return``, ``eval.env_kwargs`` over
+            ``env.kwargs``) and the eval seeds.
         policy: any StrategyPolicy (a trained ``SB3Policy``, a baseline from ``get_baseline``).
         episodes: defaults to ``cfg.eval.episodes``.
 
     Returns:
         ``oyrl.metrics.summarize`` of the episodes (constructive score, outcome rates per type).
     """
-    return summarize(run_episodes(make_env(cfg), policy, episodes or cfg.eval.episodes, cfg.eval.seed))
+    env = registration.make_eval_env(cfg)
+    return summarize(run_episodes(env, policy, episodes or cfg.eval.episodes, cfg.eval.seed))
 
 
 class SB3Policy:

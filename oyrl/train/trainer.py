@@ -32,7 +32,7 @@ from accelerate.utils import gather_object, set_seed
 from transformers import get_scheduler
 
 from oyrl.config import LLMExperimentConfig
-from oyrl.env.registration import make_env
+from oyrl.env.registration import make_env, make_eval_env
 from oyrl.errors import OyrlError
 from oyrl.metrics import episode_score, summarize
 from oyrl.train import checkpoint as ckpt
@@ -109,7 +109,7 @@ class LLMTrainer:
         policy, self.tokenizer, self.reference, self.model_path = build_policy(cfg)
         self.envs = [make_env(cfg.env.id, cfg.reward, cfg.env.kwargs) for _ in range(cfg.episodes_per_iteration)]
         eval_batch = min(cfg.eval.batch_size, cfg.eval.episodes)
-        self.eval_envs = [make_env(cfg.env.id, cfg.reward, cfg.env.kwargs) for _ in range(eval_batch)]
+        self.eval_envs = [make_eval_env(cfg) for _ in range(eval_batch)]
         self.rollout_config = RolloutConfig(**cfg.rollout.model_dump())
         params = [p for p in policy.parameters() if p.requires_grad]
         # The fused kernel updates all parameters in one call: 4x cheaper than the per-tensor loop on CPU.
