@@ -303,7 +303,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = Path(args.out)
     report = evaluate(
         args.policies, config, out_dir=out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
-        temperature=args.temperature,
+        temperature=args.temperature, exact=not args.fast,
         progress=lambda policy, simulator: console.print(f"[dim]{policy} on {simulator}...[/dim]"),
     )
     if args.json:
@@ -381,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of model policies")
     p.add_argument("--threads", type=int, default=1,
                    help="torch CPU threads (default: 1, which keeps results bitwise independent of --batch-size)")
+    p.add_argument("--fast", action="store_true",
+                   help="model policies on the fast kernels: quicker, but results depend on --batch-size "
+                        "through float rounding (docs/evaluation.md, Reproducibility)")
     p.add_argument("--json", action="store_true", help="print report.json instead of the tables")
     p.set_defaults(func=cmd_eval)
 

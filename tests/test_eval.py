@@ -14,6 +14,7 @@ from oyrl.eval import EvalConfig, evaluate
 from oyrl.eval.exploitation import SecondOpinionJudge, degenerate_replies, rushed_endings
 from oyrl.eval.metrics import HEADLINE, bootstrap_ci, estimate, paired_difference
 from oyrl.eval.policies import CallablePolicy, LanguageModelPolicy, load_policy
+from oyrl.train.rollout import RolloutEngine
 from oyrl.types import Outcome, UserType
 
 SMALL = EvalConfig(episodes=40)
@@ -39,6 +40,22 @@ def test_model_policy_is_deterministic_and_independent_of_batch_size(quick_base,
     assert play(1) == many == play(5)
     assert sum(len(replies) for _, replies, _ in many) > 2 * len(seeds)  # multi-turn dialogues
     assert play(32, seed=8) != many  # the evaluation seed does seed the sampling
+
+
+def test_cli_fast_plays_model_policies_on_the_fast_kernels(quick_base, tmp_path, monkeypatch):
+    exact_flags = []
+    play = RolloutEngine.play
+
+    def spy(self, envs, seeds, seed, exact=True):
+        exact_flags.append(exact)
+        return play(self, envs, seeds, seed, exact)
+
+    monkeypatch.setattr(RolloutEngine, "play", spy)
+    for flags, exact in [([], True), (["--fast"], False)]:
+        exact_flags.clear()
+        argv = ["eval", str(quick_base), "--episodes", "4", "--max-new-tokens", "16", "--out", str(tmp_path), *flags]
+        assert main(argv) == 0
+        assert exact_flags and set(exact_flags) == {exact}, flags
 
 
 def test_same_seed_same_report_and_strategy_policies_meet_the_same_users():
