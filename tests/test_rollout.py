@@ -14,7 +14,7 @@ import gymnasium as gym
 import pytest
 import torch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 import oyrl  # noqa: F401  (registers the oyrl/* ids)
 from oyrl.errors import ConfigError
@@ -301,6 +301,19 @@ def test_config_and_collect_validate_their_input(model, tokenizer):
         RolloutConfig(temperature=0.0)
     with pytest.raises(ConfigError, match="need len"):
         RolloutEngine(model, tokenizer).collect(_envs(3), seeds=[1, 2], group_size=2)
+
+
+def test_conversations_past_a_learned_position_table_get_a_one_line_error(model, tokenizer):
+    """GPT-2-style models index a table of positions: past its end they must stop with a clear message."""
+    torch.manual_seed(0)
+    gpt2 = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=40, n_embd=32, n_layer=1, n_head=2,
+                                      pad_token_id=tokenizer.pad_token_id)).eval()
+    engine = RolloutEngine(gpt2, tokenizer, RolloutConfig(max_new_tokens=16))
+    assert engine.max_positions == 40 and RolloutEngine(model, tokenizer).max_positions is None  # rotary: no table
+    generator = torch.Generator().manual_seed(0)
+    assert len(engine.sample([[5] * 24], generator)) == 1  # 24 + 16 = 40 positions: fits
+    with pytest.raises(ConfigError, match=r"conversation of 25 tokens plus max_new_tokens=16 exceeds .* 40 positions"):
+        engine.sample([[5] * 3, [5] * 25], generator)
 
 
 def test_system_prompt_opens_the_first_prompt(tokenizer):

@@ -264,6 +264,16 @@ def _unwrapped(model: torch.nn.Module) -> torch.nn.Module:
     return model.get_base_model() if hasattr(model, "get_base_model") else model
 
 
+def position_limit(model: torch.nn.Module) -> int | None:
+    """Positions a model with learned absolute position embeddings can index (GPT-2 and GPT-Neo's
+    ``wpe``, OPT's ``embed_positions``, which reserves ``offset`` rows); None for relative schemes
+    (rotary, ALiBi), which have no hard limit and run past their training length untrained."""
+    for name, module in _unwrapped(model).named_modules():
+        if isinstance(module, torch.nn.Embedding) and (name.endswith("wpe") or "position" in name):
+            return module.num_embeddings - getattr(module, "offset", 0)
+    return None
+
+
 def cache_argument(model: torch.nn.Module) -> str:
     """The keyword ``model.forward`` takes a KV cache under (transformers 5 renamed ``past_key_values``
     to ``cache``); under peft, the base model's signature counts."""
@@ -363,6 +373,7 @@ class RolloutEngine:
         self.stop_ids = torch.tensor(sorted(self.config.stop_token_ids or default_stops), dtype=torch.long)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         self._cache_arg = cache_argument(model)
+        self.max_positions = position_limit(model)
 
     @property
     def device(self) -> torch.device:
@@ -385,6 +396,14 @@ class RolloutEngine:
         """
         if exact and not isinstance(generator, list):
             raise ConfigError("sample: exact=True needs one generator per prompt")
+        longest = max(map(len, prompts), default=0)
+        if self.max_positions is not None and longest + self.config.max_new_tokens > self.max_positions:
+            # Past its last learned position such a model fails with an opaque index error mid-run.
+            raise ConfigError(
+                f"rollout: a conversation of {longest} tokens plus max_new_tokens={self.config.max_new_tokens} "
+                f"exceeds the model's {self.max_positions} positions; lower the env's max_turns or "
+                "rollout.max_new_tokens"
+            )
         if not exact:
             return self._sample(prompts, generator, *self._prefill_shared([list(p) for p in prompts]))
         # The batch-invariant layout (ALIGN_WIDTH): idle copies, per-width prefills, eager decoding.
