@@ -203,7 +203,8 @@ def _check_envs(cfg: ExperimentConfig | LLMExperimentConfig) -> None:
     from oyrl.env.registration import make_env, make_eval_env
 
     make_env(cfg.env.id, cfg.reward, cfg.env.kwargs).close()
-    make_eval_env(cfg).close()
+    if cfg.eval.env_kwargs:  # otherwise the evaluation env is the training env just built
+        make_eval_env(cfg).close()
 
 
 def _train_sb3(cfg: ExperimentConfig, args: argparse.Namespace) -> dict[str, dict]:
