@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -204,18 +204,18 @@ class _Dialogue:
     done: bool = False
 
 
-def left_pad(seqs: list[list[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
+def left_pad(seqs: list[Sequence[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
     """``(input_ids, attention_mask, position_ids)``, each ``(B, width)``, right-aligned rows;
     ``width`` defaults to the longest sequence."""
     return _pad(seqs, pad_id, width, left=True)
 
 
-def right_pad(seqs: list[list[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
+def right_pad(seqs: list[Sequence[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
     """As ``left_pad``, with every row starting at column 0."""
     return _pad(seqs, pad_id, width, left=False)
 
 
-def _pad(seqs: list[list[int]], pad_id: int, width: int | None, left: bool) -> tuple[Tensor, Tensor, Tensor]:
+def _pad(seqs: list[Sequence[int]], pad_id: int, width: int | None, left: bool) -> tuple[Tensor, Tensor, Tensor]:
     width = width or max(len(s) for s in seqs)
     ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
     attn = torch.zeros((len(seqs), width), dtype=torch.long)
@@ -405,11 +405,11 @@ class RolloutEngine:
                 "rollout.max_new_tokens"
             )
         if not exact:
-            return self._sample(prompts, generator, *self._prefill_shared([list(p) for p in prompts]))
+            return self._sample(prompts, generator, *self._prefill_shared(prompts))
         # The batch-invariant layout (ALIGN_WIDTH): idle copies, per-width prefills, eager decoding.
         idle = max(MIN_ROWS - len(prompts), 0)
         rows, generator = [*prompts, *[prompts[0]] * idle], [*generator, *[generator[0]] * idle]
-        prefill = self._prefill_invariant([list(p) for p in rows])
+        prefill = self._prefill_invariant(rows)
         with _attention(self.model, "eager"):
             return self._sample(prompts, generator, *prefill)
 
@@ -443,7 +443,7 @@ class RolloutEngine:
             replies.append(Reply(row_ids[:end], row_lp[:end], stopped=row_ids[end - 1] in stop_set))
         return replies
 
-    def _prefill(self, prompts: list[list[int]], width: int | None = None) -> tuple[Tensor, Any, Tensor, Tensor]:
+    def _prefill(self, prompts: list[Sequence[int]], width: int | None = None) -> tuple[Tensor, Any, Tensor, Tensor]:
         """One right-padded prefill: ``(logits (B, V) of each prompt's last token, cache, attention mask,
         prompt lengths)``. The tokens sampled next follow the pad columns, which stay masked."""
         ids, attn, pos = (t.to(self.device) for t in right_pad(prompts, self.pad_id, width))
@@ -454,18 +454,18 @@ class RolloutEngine:
             out = self.model(input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=True)
         return out.logits[: len(prompts)].float(), cache_of(out), attn, lengths
 
-    def _prefill_shared(self, prompts: list[list[int]]) -> tuple[Tensor, Any, Tensor, Tensor]:
+    def _prefill_shared(self, prompts: list[Sequence[int]]) -> tuple[Tensor, Any, Tensor, Tensor]:
         """The prefill of training: identical prompts (a GRPO group's first turn) run once, and their
         cache and logits are copied to each of their rows, like beams."""
         distinct: dict[tuple[int, ...], int] = {}
         rows = torch.tensor([distinct.setdefault(tuple(p), len(distinct)) for p in prompts], device=self.device)
-        logits, cache, attn, lengths = self._prefill([list(p) for p in distinct])
+        logits, cache, attn, lengths = self._prefill(list(distinct))
         if len(distinct) < len(prompts):
             cache.reorder_cache(rows)
             logits, attn, lengths = logits[rows], attn[rows], lengths[rows]
         return logits, cache, attn, lengths
 
-    def _prefill_invariant(self, prompts: list[list[int]]) -> tuple[Tensor, Any, Tensor, Tensor]:
+    def _prefill_invariant(self, prompts: list[Sequence[int]]) -> tuple[Tensor, Any, Tensor, Tensor]:
         """The prefill of evaluation, the same for a prompt in any batch (``ALIGN_WIDTH``).
 
         The attention kernel's blocking depends on the padded width, so each prompt is prefilled at a
@@ -478,10 +478,14 @@ class RolloutEngine:
         groups: dict[int, list[int]] = {}
         for i, w in enumerate(widths):
             groups.setdefault(w, []).append(i)
-        parts = [(rows, self._prefill([prompts[i] for i in rows], w)) for w, rows in sorted(groups.items())]
+        (first_width, first_rows), *rest = sorted(groups.items())
+        first = self._prefill([prompts[i] for i in first_rows], first_width)
+        if not rest:
+            return first
+        if not _plain_dynamic(first[1]):  # the model decides the cache type: the other groups' are alike
+            return self._prefill(prompts, max(widths))
+        parts = [(first_rows, first), *((rows, self._prefill([prompts[i] for i in rows], w)) for w, rows in rest)]
         caches = [part[1] for _, part in parts]
-        if len(parts) == 1 or not all(_plain_dynamic(c) for c in caches):
-            return self._prefill(prompts, max(widths)) if len(parts) > 1 else parts[0][1]
         width = max(widths)
         order = torch.tensor([i for rows, _ in parts for i in rows], device=self.device).argsort()
 
