@@ -67,6 +67,7 @@ def test_json_parses_and_matches_the_report(shipped, capsys):
         "precision",
         "recall",
         "f1",
+        "auroc",
     }
 
 

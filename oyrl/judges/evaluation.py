@@ -23,9 +23,11 @@ import json
 import os
 import reprlib
 import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
+from collections.abc import Sequence
 
 from rich.table import Table
 
@@ -139,14 +141,29 @@ class Scores:
     precision: float | None
     recall: float | None
     f1: float | None
+    #: Area under the ROC curve of the judge's score (threshold-free); ``None`` where the judge
+    #: gives no score for the question or only one class is labelled.
+    auroc: float | None = None
 
 
 def _ratio(a: int, b: int) -> float | None:
     return a / b if b else None
 
 
-def _binary(pairs: list[tuple[bool, bool]]) -> Scores:
-    """Scores of (label, judge) pairs of one yes/no question."""
+def auroc(labels: Sequence[bool], scores: Sequence[float]) -> float | None:
+    """Area under the ROC curve: the chance that a random positive scores above a random negative,
+    ties counting half (the Mann-Whitney U statistic); ``None`` without both classes."""
+    pos = [s for s, y in zip(scores, labels) if y]
+    neg = sorted(s for s, y in zip(scores, labels) if not y)
+    if not pos or not neg:
+        return None
+    wins = sum(bisect_left(neg, s) + 0.5 * (bisect_right(neg, s) - bisect_left(neg, s)) for s in pos)
+    return wins / (len(pos) * len(neg))
+
+
+def binary_scores(pairs: list[tuple[bool, bool]], area: float | None = None) -> Scores:
+    """Scores of (label, judge) pairs of one yes/no question (``area``: the AUROC of the judge's
+    score, where it has one)."""
     tp = sum(label and judged for label, judged in pairs)
     fp = sum(judged and not label for label, judged in pairs)
     fn = sum(label and not judged for label, judged in pairs)
@@ -158,6 +175,7 @@ def _binary(pairs: list[tuple[bool, bool]]) -> Scores:
         _ratio(tp, tp + fp),
         _ratio(tp, tp + fn),
         _ratio(2 * tp, 2 * tp + fp + fn),
+        area,
     )
 
 
@@ -223,10 +241,15 @@ def _score(judge: str, rows: list[dict[str, Any]], readings: list[ResponseFeatur
         if not pairs:
             continue
         if feature != "refusal_kind":
-            features[feature] = _binary([(label == 1, judged == 1) for label, judged in pairs])
+            labelled = [(r["labels"][feature] == 1, getattr(f, feature)) for r, f in zip(rows, readings)
+                        if feature in r["labels"]]
+            features[feature] = binary_scores(
+                [(label == 1, judged == 1) for label, judged in pairs],
+                auroc([y for y, _ in labelled], [s for _, s in labelled]),
+            )
             continue
         kinds = {
-            kind: _binary([(label == kind, judged == kind) for label, judged in pairs])
+            kind: binary_scores([(label == kind, judged == kind) for label, judged in pairs])
             for kind in KINDS
         }
         accuracy = sum(label == judged for label, judged in pairs) / len(pairs)

@@ -37,6 +37,7 @@ from functools import reduce
 from operator import or_
 
 from oyrl.judges import lexicon as lx
+from oyrl.judges import support_lexicon as sx
 from oyrl.judges.base import Context, check_batch
 from oyrl.judges.cues import (
     CUE_NAMES,
@@ -72,8 +73,8 @@ MAX_WORDS_CHARS = 2_000_000
 #: Tag name -> word list. Tags mark segments (``_Segments.tags``) and are counted for the scores.
 _RX = {
     "ref": lx.REFUSAL, "alt": lx.ALTERNATIVE, "offer": lx.OFFER, "reason": lx.REASON,
-    "emp": lx.EMPATHY, "emp_w": lx.EMPATHY_WEAK, "emo": lx.EMOTION, "res": lx.RESOURCE,
-    "eng": lx.ENGAGE, "eng_w": lx.ENGAGE_WEAK, "jud": lx.JUDGMENTAL, "jud_w": lx.JUDGMENTAL_WEAK,
+    "emp": sx.EMPATHY, "emp_w": sx.EMPATHY_WEAK, "emo": sx.EMOTION, "res": lx.RESOURCE,
+    "eng": sx.ENGAGE, "eng_w": sx.ENGAGE_WEAK, "jud": lx.JUDGMENTAL, "jud_w": lx.JUDGMENTAL_WEAK,
     "cor": lx.CORRECTION, "cor_w": lx.CORRECTION_WEAK,
     "ph": lx.PLACEHOLDER, "code": lx.CODE, "qty": lx.QUANTITY, "howto": lx.HOWTO_REPLY,
     "safe": lx.SAFETY, "seek": lx.HELP_SEEKING,
