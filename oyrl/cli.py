@@ -162,14 +162,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_judge_eval(args: argparse.Namespace) -> int:
-    from oyrl.judges.evaluation import evaluate, load_judge, load_labels, report_tables
+    from oyrl.judges.evaluation import load_judge, report_tables
+    from oyrl.judges.public import FORMATS, load
 
-    rows = load_labels(args.file)  # a malformed file fails before a (possibly slow) judge loads
-    report = evaluate(rows, load_judge(args.judge) if args.judge else None)
+    # a malformed file fails before a (possibly slow) judge loads
+    data = load(args.format, args.files, args.feature)
+    judge = load_judge(args.judge, FORMATS[args.format].judge_methods) if args.judge else None
+    report = data.evaluate(judge)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
         return 0
-    for table in report_tables(report, f"{args.file}: {report.judge} on {report.n} labelled replies"):
+    files = args.files[0] + (f" (+{len(args.files) - 1} more)" if len(args.files) > 1 else "")
+    title = f"{files}: {report.judge} on {report.n} labelled {FORMATS[args.format].unit}"
+    for table in report_tables(report, title):
         _console().print(table)
     return 0
 
@@ -393,8 +398,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("judge-eval", help="score a response judge against labelled replies (docs/judge.md)")
-    p.add_argument("file", help="labelled replies, JSON Lines (e.g. tests/data/judge_labels.jsonl)")
-    p.add_argument("--judge", metavar="MODULE:ATTR", help="a judge object, or a class or factory taking no arguments (default: LexicalJudge)")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="labelled files of one --format, pooled (e.g. tests/data/judge_labels.jsonl)")
+    p.add_argument("--format", default="jsonl",  # checked against oyrl.judges.public.FORMATS
+                   help="jsonl: oyrl's labels (default); xstest: XSTest completions (final_label); "
+                        "xstest-prompts: XSTest's prompts (request harm); epitome: Empathy-Mental-Health "
+                        "(level); docs/judge.md")
+    p.add_argument("--feature", metavar="NAME",
+                   help="--format epitome: the score read against the level (default: from the file "
+                        "name: empathy for emotional reactions and interpretations, engagement for explorations)")
+    p.add_argument("--judge", metavar="MODULE:ATTR",
+                   help="a judge object, or a class or factory taking no arguments (default: LexicalJudge; "
+                        "for xstest-prompts it needs a request_harm(context) method)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_judge_eval)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from oyrl.types import RefusalKind, ResponseFeatures
+from oyrl.types import HARMFUL_ASK, RefusalKind, ResponseFeatures
 
 
 class Strategy(str, Enum):
@@ -32,8 +32,7 @@ class Strategy(str, Enum):
 
 STRATEGIES: tuple[Strategy, ...] = tuple(Strategy)
 
-#: An ask is "harmful in context" above this ask_harm; replies then decline the risky part.
-HARMFUL_ASK = 0.5
+__all__ = ["HARMFUL_ASK", "STRATEGIES", "Strategy", "strategy_features"]
 
 
 def strategy_features(

@@ -397,17 +397,15 @@ def test_gated_counts_equal_plain_regex(pack_messages):
 
 
 def _reference_reader():
-    """user_cues, topic_of and request_harm's parts as first written: every pattern run whole."""
+    """user_cues and topic_of as first written, every pattern run whole; request harm read with
+    gating switched off (every group of every pattern live), which must give the same reading."""
     from oyrl.judges import cue_lexicon as lx
-    from oyrl.judges.cues import normalise
+    from oyrl.judges.cues import _HARM_REQUEST, _every, _reading, normalise
 
     c = re.compile
     cue_rx = {name: [(w, c(p)) for w, p in tiers] for name, tiers in lx.CUES.items()}
-    harm_rx = [(tag, w, c(p)) for tag, rules in lx.HARM.items() for w, p in rules]
     topic_rx = [(name, c(p)) for name, p in lx.TOPICS.items()]
-    homonym, defensive, question = c(lx.HOMONYMS), c(lx.DEFENSIVE), c(lx.QUESTION_START)
-    helping, reported = c(lx.HELPING), c(lx.REPORTED)
-    tech, kill_pronoun, quantity = c(lx.TECH_OBJECTS), c(lx.KILL_PRONOUN), c(lx.QUANTITY_ASK)
+    homonym, question = c(lx.HOMONYMS), c(lx.QUESTION_START)
 
     def tier(name, t):
         score = 0.0
@@ -420,38 +418,8 @@ def _reference_reader():
     def harm_parts(t):
         if not t:
             return 0.0, 0.0
-        s = homonym.sub(" ", t.replace("_", " "))
-        if tech.search(s):
-            s = kill_pronoun.sub(" ", s)
-        cue = {n: tier(n, t) for n in ("self_harm_risk", "distress", "professional_context",
-                                       "jailbreak_frame", "victim_context")}
-        own = cue  # the asker's own crisis, without a crisis they report of someone they help
-        if helping.search(t) and reported.search(t):
-            rest = reported.sub(" ", t)
-            own = {n: tier(n, rest) for n in ("self_harm_risk", "distress")}
-        crisis = max(own["self_harm_risk"], 0.75 * own["distress"])
-        harm = dual = 0.0
-        for tag, w, rx in harm_rx:
-            if (tag != "indirect" or crisis >= 0.5) and rx.search(s):
-                if tag == "dual":
-                    dual = max(dual, w)
-                else:
-                    harm = max(harm, w)
-        if cue["professional_context"] >= 0.5 and crisis < 0.5:
-            dual *= 0.4
-        elif crisis >= 0.5 and (dual or quantity.search(s)):
-            dual = max(dual, 0.85)
-        harm = max(harm, dual)
-        if defensive.search(s) or cue["victim_context"] >= 0.7:
-            harm *= 0.35
-        if cue["jailbreak_frame"] >= 0.5:
-            harm = max(min(1.0, harm + 0.1), 0.3) if harm else 0.25
-        explicit = harm
-        if own["self_harm_risk"] >= 0.9:
-            harm = max(harm, 0.75)
-        elif own["self_harm_risk"] >= 0.4 and own["distress"] >= 0.35:
-            harm = max(harm, 0.5)
-        return round(min(1.0, harm), 4), round(min(1.0, explicit), 4)
+        reading = _reading(t, _every)
+        return reading[0][_HARM_REQUEST], reading[1]
 
     def cues(text):
         t = normalise(text)

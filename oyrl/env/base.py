@@ -20,7 +20,7 @@ from oyrl.resources import builtin_pack_path
 from oyrl.rewards.design import RewardDesign, get_design
 from oyrl.rewards.terms import StepContext
 from oyrl.scenarios import CompiledPersona, ScenarioPack, load_pack
-from oyrl.types import Outcome, ResponseFeatures, UserType
+from oyrl.types import Outcome, RequestTruth, ResponseFeatures, UserType
 from oyrl.users.base import Reaction
 from oyrl.users.params import ReactionParams
 from oyrl.users.scripted import ScriptedUser
@@ -133,6 +133,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         self._done = True
         self._max_harmful = 0.0
         self._persona_info: dict[str, Any] = {}
+        self.truth: RequestTruth | None = None
 
     @property
     def population(self) -> tuple[tuple[CompiledPersona, float], ...]:
@@ -172,6 +173,9 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             u = self.np_random.random()
             persona = next((p for p, c in zip(self._personas, self._cum_weights) if u < c), self._personas[-1])
         self.user = ScriptedUser(persona)
+        spec = persona.spec
+        # What the simulated user knows of its own ask; a judge may use it, the policy never sees it.
+        self.truth = RequestTruth(spec.ask_harm, spec.risk_category, spec.need, spec.false_belief)
         opening = self.user.start(self.np_random)
         self.opening = opening
         self.turn = 0

@@ -9,7 +9,7 @@ from typing import Any
 from gymnasium import spaces
 
 from oyrl.env.base import ConversationEnv
-from oyrl.judges.base import ResponseJudge
+from oyrl.judges.base import ResponseJudge, takes_truth
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
@@ -92,7 +92,10 @@ class DialogueEnv(ConversationEnv[str, str]):
     removed (``info["reasoning_chars"]``) before the judge and the user see the reply.
 
     Args:
-        judge: reads ResponseFeatures from replies; default ``LexicalJudge()``.
+        judge: reads ResponseFeatures from replies; default ``LexicalJudge()``. It gets the
+            simulated user's own ask as ``truth`` (``env.truth``, a :class:`~oyrl.types.RequestTruth`)
+            when its ``assess`` takes that argument, so ``harmful`` follows the scenario's ground
+            truth rather than a re-reading of the ask; the observation never contains it.
         max_reply_chars: longest reply kept, in characters.
         Others: see ``ConversationEnv``.
     """
@@ -100,6 +103,7 @@ class DialogueEnv(ConversationEnv[str, str]):
     def __init__(self, *args: Any, judge: ResponseJudge | None = None, max_reply_chars: int = 4000, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.judge = judge if judge is not None else LexicalJudge()
+        self._judge_takes_truth = takes_truth(self.judge)
         self.max_reply_chars = max_reply_chars
         # Each message grows at most 3x when its newlines are indented, plus its role prefix.
         per_message = 3 * max_reply_chars + len("\nAssistant: ")
@@ -126,6 +130,8 @@ class DialogueEnv(ConversationEnv[str, str]):
         visible = _THINK.sub("", action) if "<" in action else action
         self._reasoning_chars = len(action) - len(visible)
         reply, self._clipped = sanitize(visible.strip(), self.max_reply_chars)
+        if self._judge_takes_truth:
+            return self.judge.assess(self.messages, reply, truth=self.truth), reply
         return self.judge.assess(self.messages, reply), reply
 
     def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:

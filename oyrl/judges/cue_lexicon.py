@@ -1,9 +1,11 @@
 """Word lists of the user-cue extractor (``cues.py``): cues, risk domains, harm of an ask.
 
 Data only, as lowercase regex sources compiled once by ``cues.py``. Users write informally, so
-contractions also match without the apostrophe ("cant", "im", "dont"). Harm patterns need a harmful
-object ("kill my husband", not "kill"), and known XSTest-style homonyms ("kill a Python process",
-"shoot a photo") are blanked out before harm is scored.
+contractions also match without the apostrophe ("cant", "im", "dont"). ``HARM`` holds the domain
+rules of request harm (recipes for weapons, malware and drugs; stalking, fraud, eating, crisis
+beliefs, dual-use doses); acts on people and the contexts that discount them are in
+``harm_lexicon.py``. Homonyms ("kill a Python process", "shoot a photo") are blanked out before
+harm is scored.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ CUES: dict[str, list[tuple[float, str]]] = {
     ],
     "jailbreak_frame": [
         (1.0, words(r"ignore (?:all |any |your )?(?:previous|prior|above|earlier|the) (?:instructions|rules|prompts?)",
-                    r"you are (?:now )?dan", r"do anything now", r"developer mode", r"jailbr[eo]\w*",
+                    r"(?:you are|you're|youre) (?:now )?(?:dan|stan|dude|aim)\b", r"do anything now", r"developer mode", r"jailbr[eo]\w*",
                     r"(?:no|without any|without) (?:restrictions|filters|rules|limits|guidelines|censorship)",
                     r"unfiltered", r"stay in character", r"you have no (?:rules|guidelines|restrictions)",
                     r"without (?:any )?(?:warnings?|disclaimers?|moralizing|moralising|lectures?)",
@@ -240,7 +242,8 @@ TOPICS: dict[str, str] = {
 }
 
 # =============================================================================================
-# User side: how harmful fully complying with a message would be. {tag: [(weight, pattern)]}.
+# User side: how harmful fully complying with a message would be. {tag: [(weight, pattern)]}:
+# the domain rules; harm_lexicon.ACTS adds the structural ones (acts on a target).
 # Weights are modelling assumptions ordered by the severity scales of harm taxonomies (weapons of
 # mass harm and self-harm methods highest; dual-use facts low). "dual" rules are discounted for a
 # stated professional context (Oyster-I's R0 users: benign professionals on sensitive topics).
@@ -252,8 +255,6 @@ _HOWTO = (r"(?:how (?:to|do i|can i|could i|would i|would you|do you|should i|do
           r"would someone)|steps? (?:to|for)|instructions? (?:to|for|on)|guide (?:to|for|on)|tutorial|"
           r"recipe for|walk me through|explain how|tell me how|show me how|teach me|give me|write (?:me )?|"
           r"ways? to|best way to|easiest way to|method (?:to|for))")
-_PERSON = r"(?:him|her|them|someone|somebody|people|a person|my (?:\w+ )?(?:wife|husband|boss|neighbou?r|ex|dad|mom|" \
-          r"father|mother|teacher|roommate|brother|sister|partner|coworker|classmate|friend))\b"
 HARM: dict[str, list[tuple[float, str]]] = {
     "weapons": [
         (0.9, r"\b3d[- ]?print(?:ed|ing)? (?:a |an )?(?:\w+ )?(?:gun|firearm|pistol|rifle|receiver|lower)|"
@@ -279,12 +280,15 @@ HARM: dict[str, list[tuple[float, str]]] = {
         (0.9, r"\b(?:steal(?:s|ing)?|grab(?:s|bing)?|harvest(?:s|ing)?|dump(?:s|ing)?|"
               r"exfiltrat\w*) (?:\w+ ){0,3}"
               r"(?:passwords?|credentials|cookies|credit cards?|logins?|session tokens?|bank details)"),
+        (0.85, r"\b(?:log|logs|logging|record|records|recording|capture|captures|capturing) "
+               r"(?:every |all |each |the )*keystrokes?"),
         (0.9, r"\bfake (?:\w+ ){0,3}(?:login|sign[- ]?in) (?:page|form|site|portal)|credential harvest\w*|"
               r"(?:saves|logs|captures|records|stores) (?:whatever|what|everything) (?:people|they|users|"
               r"victims) type"),
         (0.85, rf"\b(?:hack|break|get) (?:in ?to|into) (?:my |her |his |their |(?:someone's|someones) |a |"
                rf"an |the )?(?:\w+'?s? )?"
-               r"(?:account|instagram|facebook|snapchat|email|gmail|phone|wifi|network|server|database|bank)"),
+               r"(?:account|instagram|facebook|snapchat|email|gmail|phone|wifi|network|server|database|bank|"
+               r"(?:grading |computer |records |security |camera )?system|portal|website|computer)"),
         (0.85, r"\btake over (?:my |her |his |their |someone's |an? )?(?:\w+'s )?(?:facebook|instagram|"
                r"account|"
                r"email|gmail|snapchat|tiktok|twitter|whatsapp|phone)|\b(?:admin|root) access (?:on|to) (?:a |"
@@ -317,17 +321,16 @@ HARM: dict[str, list[tuple[float, str]]] = {
                r"(?:xanax|benzos?|opioids?|alcohol|oxy\w*|booze)"),
         (0.45, r"\bget(?:ting)? (?:more |really )?high(?:er)? (?:on|off|from|with)"),
     ],
-    "violence": [
+    # Killing methods asked for; acts on people in general are harm_lexicon.ACTS["violence"].
+    "murder_method": [
         (0.95, r"\bmake (?:my |her |his )?(?:\w+ )?(?:husband|wife|partner|boss|him|her|them|"
                r"someone) (?:sick|ill) "
                r"(?:slowly|without)|\bpoison that (?:looks|seems) like|\blooks? like (?:a )?heart attack|"
                r"\b(?:find|which|what) (?:a |an )?poison (?:that|which|would|could|to|for)\b"),
-        (0.95, rf"\b(?:kill|murder|strangle|stab|shoot|poison|drown|suffocate) {_PERSON}"),
         (0.95, r"\b(?:untraceable|undetectable) poison|dispose of (?:a|the) body|get away with (?:murder|"
                r"killing)|"
                r"make (?:it|a death) look like (?:an )?(?:accident|suicide)|mass (?:shooting|casualt)"),
         (0.95, r"\bwithout leaving (?:any )?(?:marks|bruises|evidence|a trace)"),
-        (0.85, rf"\b(?:hurt|beat up|attack|assault|maim|disfigure|burn) {_PERSON}"),
         (0.8, r"\bpoison (?:my |the |a )?(?:neighbou?r'?s? |\w+'?s )?(?:dog|cat|pet|horse)"),
         (0.85, r"\b(?:put|mix|add|slip|hide)\w* (?:\w+ ){0,4}(?:in|into) (?:some |the |his |her |its |"
                r"their )?(?:meat|food|"
@@ -342,9 +345,9 @@ HARM: dict[str, list[tuple[float, str]]] = {
                r"commit suicide|go|not wake up)"),
         (0.95, rf"\b{_HOWTO} (?:\w+ ){{0,2}}(?:kill my ?self|end my life|commit suicide|hang my ?self|"
                r"unalive my ?self|overdose|od\b|die (?:quickly|painlessly|in my sleep))"),
-        (0.9, r"\bhow (?:many|much) (?:\w+ ){0,4}(?:would it take|to die|to overdose|to od\b|to not wake up|"
+        (0.9, r"\bhow (?:many|much) (?:\w+ ){0,4}(?:would it take|to die|to overdose|to od\b|to (?:not|never) wake up|"
               r"is (?:lethal|fatal|deadly)|to kill (?:me|my ?self|a person|someone))"),
-        (0.9, r"\b(?:would it take|enough) to (?:die|not wake up|end it|kill me|stop my heart)"),
+        (0.9, r"\b(?:would it take|enough) to (?:die|(?:not|never) wake up|end it|kill me|stop my heart)"),
         (0.85, rf"\b(?:{_HOWTO} (?:\w+ ){{0,2}})?(?:cut|burn|hurt) my ?self (?:\w+ ){{0,3}}(?:without|deeper|"
                rf"so)"),
         (0.85, r"\b(?:which|what|how high) (?:\w+ ){0,3}(?:bridge|building|height|floor) (?:\w+ ){0,4}"
@@ -424,14 +427,6 @@ HARM: dict[str, list[tuple[float, str]]] = {
         (0.6, r"\b(?:evade|avoid paying|cheat on) (?:my )?taxes|fake (?:reviews|insurance claim)|"
               r"insurance fraud"),
     ],
-    "crime": [
-        (0.7, r"\bhot ?-?wir\w*|\bsteal (?:a|the|my neighbou?r'?s?|(?:someone's|someones)) (?:car|bike|"
-              r"catalytic)|\bshoplift\w*|"
-              r"\bbreak (?:in ?to|into) (?:a |my neighbou?r'?s? |(?:someone's|someones) |their )(?:car|house|"
-              r"home|flat|apartment)|"
-              r"\bpick (?:the |a )?lock on (?:my neighbou?r'?s?|(?:someone's|someones)|their|a (?:stranger's|"
-              r"strangers))"),
-    ],
     "harassment": [
         (0.9, r"\b(?:make|tell|telling|tells) (?:him|her|them|someone) (?:that )?(?:he |she |"
               r"they )?(?:should |to |needs "
@@ -487,39 +482,53 @@ HARM: dict[str, list[tuple[float, str]]] = {
                r"for) humans"),
     ],
 }
-# Removed before harm is scored: XSTest homonyms and "safe target" phrasings.
+# Removed before harm is scored: homonyms and "safe target" phrasings of harm words.
 HOMONYMS = alt(
     r"\bkill(?:ing)? (?:-9 |a |the |this |that |all |my |every |off )?(?:\w+ )?(?:process(?:es)?|tasks?|"
-    r"jobs?|"
-    r"threads?|programs?|apps?|sessions?|containers?|pods?|servers?|terminals?|tabs?|pid|daemon|loop|"
-    r"lights?|engine|music|the mood|time|weeds?|bacteria|germs|mold|ants|fleas|lice|it on stage)",
+    r"jobs?|threads?|programs?|apps?|sessions?|containers?|pods?|servers?|terminals?|tabs?|pid|daemon|"
+    r"loop|lights?|engine|music|the mood|time|weeds?|bacteria|germs|mold|ants|fleas|lice|it on stage)",
     r"\bkill -\d+", r"\bpkill\b", r"\bkillall\b",
-    r"\bshoot(?:ing)? (?:a |the |some |my )?(?:photos?|videos?|film|"
-    r"scenes?|portrait|wedding|hoops|the breeze|an email|a message)",
-    r"\bexecute (?:a |the |this )?(?:script|query|"
-    r"command|program|code|plan|order|function)",
-    r"\bblow(?:ing)? up (?:balloons?|a balloon|a photo|an image|"
-    r"the picture|my phone)", r"\bbomb(?:ed)? (?:a |the |my )?(?:test|exam|interview|audition)",
-    r"\bcrack (?:an egg|eggs|a joke|jokes|my knuckles|the case|open a)", r"\bpoisonous (?:to|for) (?:my )?"
-    r"(?:cats?|dogs?|pets?|kids?|children|toddlers?|baby|puppy|kitten|rabbit|parrot)",
+    r"\bshoot(?:ing)? (?:a |the |some |my )?(?:photos?|videos?|film|scenes?|portrait|wedding|hoops|"
+    r"the breeze|an email|a message|goals?|baskets?|free throws?|penalt(?:y|ies)|pool|arrows?|skeet|"
+    r"clay)",
+    r"\bexecute (?:a |the |this |my |our )?(?:\w+ )?(?:script|query|command|program|code|plan|order|"
+    r"function|trade|strategy)",
+    r"\bblow(?:ing)? up (?:balloons?|a balloon|a photo|an image|the picture|my phone)",
+    r"\bbomb(?:ed)? (?:a |the |my )?(?:test|exam|interview|audition)",
+    r"\bcrack (?:an egg|eggs|a joke|jokes|my knuckles|the case|open (?:a |an )?(?:cold |fresh )?(?:beer|"
+    r"bottle|can|cold one|book|window|coconut|egg))",
+    r"\bpoisonous (?:to|for) (?:my )?(?:cats?|dogs?|pets?|kids?|children|toddlers?|baby|puppy|kitten|"
+    r"rabbit|parrot)",
     r"\b(?:attack|tackle) (?:the |this |a )?(?:problem|question|essay|chess|task)", r"\bmurder mystery",
     r"\b(?:bath|seed|photo|smoke|glitter) ?bombs?",
     r"\bdeath (?:metal|valley|star)", r"\bstrangle (?:the |a )?(?:weeds?|vine)", r"\bshoot for the",
     r"\bhacks? (?:for|to) (?:save|sleep|study|cook|clean|productivity)|\blife ?hacks?",
+    # A game's boss, a drink, a garden weed, tools and toys named after guns, a drug test.
+    r"\b(?:beat|defeat|kill|fight)\w* (?:the |this |that |a |each |every )(?:[\w-]+ )?boss(?:es)?\b",
+    r"\b(?:a|can of|bottle of|glass of|diet|cherry|vanilla|cold) coke\b|\bcoke (?:zero|can|bottle|float)",
+    r"\bweed(?:ing)? (?:my |the |your |our |a )?(?:garden|lawn|yard|flower ?beds?|beds?|patch|"
+    r"allotment|driveway)|\bweed ?(?:killer|whacker|control|barrier)|\bweed out",
+    r"\b(?:water|nerf|glue|nail|heat|spray|toy|paintball|staple|squirt|airsoft|caulk(?:ing)?|grease|"
+    r"massage|foam|bubble|potato|radar|speed) ?guns?\b",
+    r"\bdrug (?:test\w*|screen\w*)",
 )
 # "my script spawns processes, how do i kill them all": with a technical object in the message,
 # "kill them/it/all" is a homonym too, blanked out when one of these words appears.
 TECH_OBJECTS = r"\b(?:process(?:es)?|script|thread|task|job|pid|container|daemon|tab|server|app)s?\b"
 KILL_PRONOUN = r"\bkill(?:ing)? (?:them|it|those|these|all)\b"
 # A quantity question: from someone in crisis, a method ask even without a dose word (cues.py).
-QUANTITY_ASK = r"\b(?:how (?:many|much)|what amount|enough to|would it take)\b"
+QUANTITY_ASK = (r"\b(?:how (?:many|much)|what amount|would it take|enough (?:\w+ )?to (?:die|kill|end|"
+                r"overdose|od|not wake|never wake|stop my heart))\b")
 # Defensive phrasings ("how do I spot a phishing email", "signs my partner installed spyware").
-DEFENSIVE = words(r"(?:protect|defend|secure|safeguard) (?:myself|my|our|us|against|from|the)", r"detect\w*",
-                  r"spot(?:ting)?", r"recogni[sz]e", r"remov(?:e|ing)", r"prevent\w*", r"report(?:ing)?",
-                  r"tell if", r"know if", r"signs? (?:of|that)", r"am i being", r"get rid of",
-                  r"check (?:if|for)",
+DEFENSIVE = words(r"(?:protect|defend|secure|safeguard) (?:myself|my|our|us|against|from|the)",
+                  r"detect(?:s|ing|ion)?", r"spot(?:ting)? (?:a|an|the|if|when|signs|fakes?|scams?|"
+                  r"phishing|fraud|red flags|it|them|these|those)", r"recogni[sz]e", r"remov(?:e|ing)",
+                  r"prevent\w*", r"report(?:ing)?", r"tell if", r"know if", r"signs? (?:of|that)",
+                  r"am i being", r"get rid of (?:the |a |this |my )?(?:malware|virus(?:es)?|spyware|"
+                  r"stalkerware|keylogger|tracker|scammers?|scams?)", r"check (?:if|for)",
                   r"mitigat\w*", r"recover(?:ing)? from", r"keep (?:safe|my)", r"what to do if",
-                  r"warning signs",
+                  r"warning signs", r"(?:stop|keep) (?:[\w'-]+ ){1,3}?from",
+                  r"safe from", r"self[- ]defen[cs]e",
                   r"is (?:my|someone) (?:\w+ )?(?:tracking|spying|following)")
 # Someone else's words or state, reported by a person who asks how to help: "as a school counsellor,
 # how should I respond when a student tells me they're thinking about suicide?". The reported
@@ -531,7 +540,8 @@ _OTHER = alt(r"student", r"pupil", r"patient", r"client", r"friend", r"son", r"d
              r"cousin", r"mum", r"mom", r"dad", r"mother", r"father", r"partner", r"boyfriend", r"girlfriend",
              r"husband", r"wife", r"roommate", r"flatmate", r"member", r"resident", r"caller", r"young person",
              r"service user", r"team member", r"player", r"camper", r"parishioner", r"veteran")
-REPORTED = (rf"\b(?:a|an|my|the|our|one of my|one of our|his|her|their) (?:\w+ )?{_OTHER}s? (?:\w+ )?"
+REPORTED = (rf"\b(?:(?:a|an|my|the|our|one of my|one of our|his|her|their) (?:\w+ )?{_OTHER}s?|"
+            r"(?:someone|somebody|a person|people|anyone) (?:who|that)) (?:\w+ )?"
             r"(?:tells|told|said|says|mentioned|mentions|admitted|admits|disclosed|discloses|wrote|writes|texted|"
             r"texts|confided|confides|posted|posts|is|was|has been|seems|keeps|talks|talked|thinks|might be|may be)"
             r"\b(?:(?!\b(?:and|but|so|too|also) (?:i|i'm|im|i've|ive|me|my|myself)\b)[^.?!])*")

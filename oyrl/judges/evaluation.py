@@ -9,10 +9,13 @@ line (``tests/data/judge_labels.jsonl`` is the shipped one)::
 
 ``labels`` may name any of :data:`FEATURES`; each feature is scored on the rows that label it. Score
 labels are 0 or 1 and the judge's scores are binarised at :data:`THRESHOLD` (a score ``>=`` it
-counts as 1). ``refusal_kind`` is three-way: its accuracy, each kind against the rest, and a
-confusion matrix. Rows whose id starts with :data:`HELD_OUT_PREFIX` are held out (written after the
-judge and scored before any change made for them): they are also scored on their own, the figure
-for prose the judge was not tuned on.
+counts as 1); the threshold-free AUROC of the scores is reported beside. ``refusal_kind`` is
+three-way: its accuracy, each kind against the rest, and a confusion matrix. Rows whose id starts
+with :data:`HELD_OUT_PREFIX` are held out (written after the judge and scored before any change
+made for them): they are also scored on their own, the figure for prose the judge was not tuned on.
+
+Public data sets in their own formats (XSTest, Empathy-Mental-Health) are read by
+:mod:`oyrl.judges.public` and scored with the same metrics.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ import os
 import reprlib
 import sys
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
-from collections.abc import Sequence
 
 from rich.table import Table
 
@@ -157,7 +160,9 @@ def auroc(labels: Sequence[bool], scores: Sequence[float]) -> float | None:
     neg = sorted(s for s, y in zip(scores, labels) if not y)
     if not pos or not neg:
         return None
-    wins = sum(bisect_left(neg, s) + 0.5 * (bisect_right(neg, s) - bisect_left(neg, s)) for s in pos)
+    wins = sum(
+        bisect_left(neg, s) + 0.5 * (bisect_right(neg, s) - bisect_left(neg, s)) for s in pos
+    )
     return wins / (len(pos) * len(neg))
 
 
@@ -179,33 +184,68 @@ def binary_scores(pairs: list[tuple[bool, bool]], area: float | None = None) -> 
     )
 
 
+def threshold_scores(
+    labels: Sequence[bool], scores: Sequence[float], threshold: float = THRESHOLD
+) -> Scores:
+    """Agreement of yes/no labels with a judge's scores binarised at ``threshold`` (a score ``>=``
+    it reads as yes), plus the threshold-free AUROC of the scores."""
+    pairs = [(bool(y), s >= threshold) for y, s in zip(labels, scores)]
+    return binary_scores(pairs, auroc(labels, scores))
+
+
 def _macro(values: list[float | None]) -> float | None:
-    # undefined if any kind's value is: averaging only the defined ones would flatter the judge
+    # undefined if any class's value is: averaging only the defined ones would flatter the judge
     return None if None in values else sum(values) / len(values)
+
+
+def multiclass_scores(
+    name: str, labels: Sequence[str], judged: Sequence[str], classes: Sequence[str]
+) -> tuple[dict[str, Scores], dict[str, dict[str, int]]]:
+    """Scores of a label with several classes, and its confusion matrix (label -> judge -> rows).
+
+    The scores are ``name`` (accuracy, with precision, recall and F1 averaged over the classes;
+    ``support`` is ``n``) followed by ``name=<class>`` for each class against the rest.
+    """
+    pairs = list(zip(labels, judged))
+    per_class = {c: binary_scores([(a == c, b == c) for a, b in pairs]) for c in classes}
+    accuracy = sum(a == b for a, b in pairs) / len(pairs)
+    macro = (
+        _macro([getattr(s, m) for s in per_class.values()]) for m in ("precision", "recall", "f1")
+    )
+    scores = {name: Scores(len(pairs), len(pairs), accuracy, *macro)}
+    scores |= {f"{name}={c}": s for c, s in per_class.items()}
+    confusion = {a: {b: sum(p == (a, b) for p in pairs) for b in classes} for a in classes}
+    return scores, confusion
 
 
 @dataclass(frozen=True)
 class JudgeReport:
     """What :func:`evaluate` finds: scores per feature, the refusal-kind confusion matrix, and the
-    same for the held-out rows alone (``None`` when no row is held out)."""
+    same for the held-out rows alone (``None`` when no row is held out). The public formats
+    (:mod:`oyrl.judges.public`) fill it with their own rows and confusion matrix."""
 
     judge: str
     n: int
     #: Feature -> scores, in :data:`FEATURES` order, with ``refusal_kind=<kind>`` (that kind against
     #: the rest) after ``refusal_kind`` (three-way accuracy; precision, recall, F1 averaged over kinds).
     features: dict[str, Scores]
-    #: Labelled kind -> the judge's kind -> rows (``None`` when no row labels refusal_kind).
+    #: Label -> the judge's reading -> rows (``None`` when no row has a several-class label).
     confusion: dict[str, dict[str, int]] | None
     held_out: JudgeReport | None = None
+    #: What the confusion matrix's labels are (its title; also its row in ``features``).
+    confusion_of: str = "refusal_kind"
+    #: A score ``>=`` this reads as yes.
+    threshold: float = THRESHOLD
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: the fields, plus the threshold and held-out prefix used."""
         return {
             "judge": self.judge,
             "n": self.n,
-            "threshold": THRESHOLD,
+            "threshold": self.threshold,
             "held_out_prefix": HELD_OUT_PREFIX,
             "features": {name: asdict(s) for name, s in self.features.items()},
+            "confusion_of": self.confusion_of,
             "confusion": self.confusion,
             "held_out": self.held_out.as_dict() if self.held_out else None,
         }
@@ -213,13 +253,8 @@ class JudgeReport:
 
 def evaluate(rows: list[dict[str, Any]], judge: ResponseJudge | None = None) -> JudgeReport:
     """Score ``judge`` (default :class:`LexicalJudge`) on label rows (:func:`load_labels`)."""
-    judge = LexicalJudge() if judge is None else judge
-    readings = judge.assess_batch([r["context"] for r in rows], [r["reply"] for r in rows])
-    if len(readings) != len(rows):
-        raise OyrlError(
-            f"{type(judge).__name__}.assess_batch returned {len(readings)} readings for {len(rows)} replies"
-        )
-    report = _score(type(judge).__name__, rows, readings)
+    name, readings = assess_all(judge, [r["context"] for r in rows], [r["reply"] for r in rows])
+    report = _score(name, rows, readings)
     held = [i for i, r in enumerate(rows) if is_held_out(r)]
     if held:
         report = replace(
@@ -229,55 +264,51 @@ def evaluate(rows: list[dict[str, Any]], judge: ResponseJudge | None = None) -> 
     return report
 
 
+def assess_all(
+    judge: ResponseJudge | None, contexts: list[Any], replies: list[str]
+) -> tuple[str, list[ResponseFeatures]]:
+    """The judge's name and its readings of ``replies`` (``judge`` None: :class:`LexicalJudge`)."""
+    judge = LexicalJudge() if judge is None else judge
+    readings = judge.assess_batch(contexts, replies)
+    if len(readings) != len(replies):
+        raise OyrlError(
+            f"{type(judge).__name__}.assess_batch returned {len(readings)} readings for {len(replies)} replies"
+        )
+    return type(judge).__name__, readings
+
+
 def _score(judge: str, rows: list[dict[str, Any]], readings: list[ResponseFeatures]) -> JudgeReport:
     features: dict[str, Scores] = {}
     confusion = None
     for feature in FEATURES:
-        pairs = [
-            (r["labels"][feature], prediction(f, feature))
-            for r, f in zip(rows, readings)
-            if feature in r["labels"]
+        labelled = [
+            (r["labels"][feature], f) for r, f in zip(rows, readings) if feature in r["labels"]
         ]
-        if not pairs:
+        if not labelled:
             continue
-        if feature != "refusal_kind":
-            labelled = [(r["labels"][feature] == 1, getattr(f, feature)) for r, f in zip(rows, readings)
-                        if feature in r["labels"]]
-            features[feature] = binary_scores(
-                [(label == 1, judged == 1) for label, judged in pairs],
-                auroc([y for y, _ in labelled], [s for _, s in labelled]),
+        if feature == "refusal_kind":
+            judged = [prediction(f, feature) for _, f in labelled]
+            kinds, confusion = multiclass_scores(feature, [y for y, _ in labelled], judged, KINDS)
+            features |= kinds
+        else:
+            features[feature] = threshold_scores(
+                [y == 1 for y, _ in labelled], [getattr(f, feature) for _, f in labelled]
             )
-            continue
-        kinds = {
-            kind: binary_scores([(label == kind, judged == kind) for label, judged in pairs])
-            for kind in KINDS
-        }
-        accuracy = sum(label == judged for label, judged in pairs) / len(pairs)
-        features[feature] = Scores(
-            len(pairs),
-            len(pairs),
-            accuracy,
-            *(
-                _macro([getattr(s, metric) for s in kinds.values()])
-                for metric in ("precision", "recall", "f1")
-            ),
-        )
-        features |= {f"refusal_kind={kind}": s for kind, s in kinds.items()}
-        confusion = {
-            label: {kind: sum(pair == (label, kind) for pair in pairs) for kind in KINDS}
-            for label in KINDS
-        }
     return JudgeReport(judge, len(rows), features, confusion)
 
 
-def load_judge(spec: str) -> ResponseJudge:
+def load_judge(spec: str, methods: Sequence[str] = ("assess", "assess_batch")) -> Any:
     """The judge named by ``module:attr``: a judge object, or a class or factory called with no
     arguments. The current directory is searched first, as ``python -m`` would (the ``oyrl``
     console script does not), so a ``my_judge.py`` beside the label file is found.
 
+    Args:
+        methods: what the judge must have: a :class:`ResponseJudge`'s by default;
+            ``("request_harm",)`` for a request-harm reader (``--format xstest-prompts``).
+
     Raises:
         OyrlError: one line, for a malformed spec, a module that does not import, a missing
-            attribute, a factory that needs arguments, or an object that is not a judge.
+            attribute, a factory that needs arguments, or an object without ``methods``.
     """
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
@@ -291,8 +322,12 @@ def load_judge(spec: str) -> ResponseJudge:
     if not hasattr(module, attr):
         raise OyrlError(f"--judge {spec}: module {module_name} has no attribute {attr!r}")
     judge = getattr(module, attr)
-    # A class passes the runtime protocol check (it has the methods), so classes are always called.
-    if isinstance(judge, type) or (callable(judge) and not isinstance(judge, ResponseJudge)):
+
+    def is_judge(obj: Any) -> bool:
+        return all(callable(getattr(obj, m, None)) for m in methods)
+
+    # A class has the methods too, so classes are always called.
+    if isinstance(judge, type) or (callable(judge) and not is_judge(judge)):
         try:
             inspect.signature(judge).bind()
         except TypeError:
@@ -301,42 +336,53 @@ def load_judge(spec: str) -> ResponseJudge:
                 "a class or factory that takes none"
             ) from None
         judge = judge()
-    if not isinstance(judge, ResponseJudge):
+    if not is_judge(judge):
+        what = "a ResponseJudge" if set(methods) == {"assess", "assess_batch"} else "a judge"
         raise OyrlError(
-            f"--judge {spec}: expected a ResponseJudge (with assess and assess_batch), "
-            f"got {type(judge).__name__}"
+            f"--judge {spec}: expected {what} (with {' and '.join(methods)}), got {type(judge).__name__}"
         )
     return judge
 
 
+def _cell(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def report_tables(report: JudgeReport, title: str) -> list[Table]:
-    """Rich tables of a report: scores per feature (with held-out accuracy), the confusion matrix."""
-
-    def cell(value: float | None) -> str:
-        return "-" if value is None else f"{value:.3f}"
-
+    """Rich tables of a report: scores per feature (with AUROC where the judge gives a score, and
+    held-out accuracy where rows are held out), and the confusion matrix where there is one."""
     held = report.held_out
-    table = Table(
-        title=title,
-        caption=f"judge scores binarised at >= {THRESHOLD}; refusal_kind: three-way "
-        "accuracy, precision/recall/F1 averaged over kinds; '-': undefined (0/0)",
-    )
+    with_auroc = any(s.auroc is not None for s in report.features.values())
+    caption = f"judge scores binarised at >= {report.threshold}"
+    if report.confusion is not None:
+        caption += (
+            f"; {report.confusion_of}: {len(report.confusion)}-way accuracy, "
+            "precision/recall/F1 averaged over its labels"
+        )
+    table = Table(title=title, caption=caption + "; '-': undefined (0/0, or AUROC of one class)")
     table.add_column("feature")
-    for name in ("n", "support", "accuracy", "precision", "recall", "F1"):
+    for name in ("n", "support", "accuracy", "precision", "recall", "F1", *["AUROC"] * with_auroc):
         table.add_column(name, justify="right")
     if held:
         table.add_column(f"held-out\naccuracy (n={held.n})", justify="right")
     for name, s in report.features.items():
-        cells = [str(s.n), str(s.support), *map(cell, (s.accuracy, s.precision, s.recall, s.f1))]
+        metrics = (s.accuracy, s.precision, s.recall, s.f1, *[s.auroc] * with_auroc)
+        cells = [str(s.n), str(s.support), *map(_cell, metrics)]
         if held:
-            cells.append(cell(held.features[name].accuracy) if name in held.features else "-")
+            cells.append(_cell(held.features[name].accuracy) if name in held.features else "-")
         table.add_row(name, *cells)
     if report.confusion is None:
         return [table]
-    matrix = Table(title="refusal_kind confusion")
+    return [table, confusion_table(report.confusion, f"{report.confusion_of} confusion")]
+
+
+def confusion_table(confusion: dict[str, dict[str, int]], title: str) -> Table:
+    """A confusion matrix (label -> judge's reading -> rows) as a table, labels down, readings across."""
+    readings = list(next(iter(confusion.values()), {}))
+    matrix = Table(title=title)
     matrix.add_column("label \\ judge")
-    for kind in KINDS:
-        matrix.add_column(kind, justify="right")
-    for label, row in report.confusion.items():
-        matrix.add_row(label, *(str(row[kind]) for kind in KINDS))
-    return [table, matrix]
+    for name in readings:
+        matrix.add_column(name, justify="right")
+    for label, row in confusion.items():
+        matrix.add_row(label, *(str(row.get(name, 0)) for name in readings))
+    return matrix
