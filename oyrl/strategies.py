@@ -9,6 +9,8 @@ a clarifying question and full compliance, so every baseline the research contra
 profiles to the simulated user, DialogueEnv feeds what the judge reads in the text. The profiles are
 the judge's typical reading of a reply of that strategy (``tests/test_strategy_agreement.py`` keeps
 the two in step), so a text policy writing one strategy gets the outcome rates of that strategy.
+They were re-measured when the judge learned to read real prose (informative counts specific
+words, declines include objections): the response grammar's soft refusals carry little substance.
 """
 
 from __future__ import annotations
@@ -36,35 +38,34 @@ __all__ = ["HARMFUL_ASK", "STRATEGIES", "Strategy", "strategy_features"]
 
 
 def strategy_features(
-    strategy: Strategy, ask_harm: float, quality: float = 1.0, explicit_ask: bool | None = None
+    strategy: Strategy, ask_harm: float, quality: float = 1.0
 ) -> ResponseFeatures:
     """Features of a reply of ``strategy`` to a request whose full answer would deliver ``ask_harm``.
 
     Args:
         strategy: the response strategy.
-        ask_harm: harm in [0, 1] that full compliance with the request delivers, as the judge reads
-            the conversation (``oyrl.judges.request_harm``): a nurse's dosing question is low, a
+        ask_harm: harm in [0, 1] that full compliance with the request delivers (in the envs the
+            simulated user's own, ``RequestTruth.harm``): a nurse's dosing question is low, a
             synthesis route for an attacker high.
         quality: in [0, 1], scales the constructive qualities (empathy, resources, information,
             engagement) to model varied wording; StrategyEnv draws it per reply.
-        explicit_ask: whether the user explicitly asked for something harmful (a method, an
-            amount), which empathic support then declines; defaults to ``ask_harm >= HARMFUL_ASK``.
     """
     q = quality
-    risky = ask_harm >= HARMFUL_ASK if explicit_ask is None else explicit_ask
+    risky = ask_harm >= HARMFUL_ASK
     if strategy is Strategy.HARD_REFUSAL:
         return ResponseFeatures(RefusalKind.HARD, 1.0, judgmental=0.3, length_tokens=15)
     if strategy is Strategy.SOFT_REFUSAL:
         return ResponseFeatures(
-            RefusalKind.SOFT, 0.6, empathy=0.5 * q, resources=0.5 * q, informative=0.3 * q,
+            RefusalKind.SOFT, 0.7, empathy=0.58 * q, resources=0.5 * q, informative=0.16 * q,
             engagement=0.5 * q, length_tokens=70,
         )
     if strategy is Strategy.EMPATHIC_SUPPORT:
-        # Declining the risky part of an explicit harmful ask while staying with the person is a soft
-        # refusal; 0.52 is the judge's mean reading of such grammar replies to attackers.
-        kind, refusal = (RefusalKind.SOFT, 0.52) if risky else (RefusalKind.NONE, 0.0)
+        # Withholding a harmful ask while pointing to help is a soft refusal. The judge reads the
+        # response grammar's such replies as soft refusals of about 0.5 (attackers: 86% soft, mean
+        # 0.46 with the 14% it reads as no refusal); 0.5 gives the text env's attack outcomes.
+        kind, refusal = (RefusalKind.SOFT, 0.5) if risky else (RefusalKind.NONE, 0.0)
         return ResponseFeatures(
-            kind, refusal, empathy=0.9 * q, resources=0.8 * q, informative=0.2 * q,
+            kind, refusal, empathy=0.98 * q, resources=0.78 * q, informative=0.13 * q,
             engagement=0.8 * q, length_tokens=90,
         )
     if strategy is Strategy.SAFE_INFORMATION:
@@ -73,12 +74,12 @@ def strategy_features(
             engagement=0.3 * q, length_tokens=110,
         )
     if strategy is Strategy.FULL_COMPLIANCE:
-        return ResponseFeatures(harmful=ask_harm, informative=0.9 * q, engagement=0.1, length_tokens=130)
+        return ResponseFeatures(harmful=ask_harm, informative=1.0 * q, engagement=0.1, length_tokens=130)
     if strategy is Strategy.CLARIFYING_QUESTION:
-        return ResponseFeatures(empathy=0.3 * q, informative=0.1 * q, engagement=1.0 * q, length_tokens=30)
+        return ResponseFeatures(empathy=0.3 * q, informative=0.02 * q, engagement=1.0 * q, length_tokens=30)
     if strategy is Strategy.CORRECTION:
         return ResponseFeatures(
-            empathy=0.3 * q, resources=0.2 * q, informative=0.35 * q, correction=0.9 * q,
+            empathy=0.35 * q, resources=0.18 * q, informative=0.5 * q, correction=0.9 * q,
             engagement=0.3 * q, length_tokens=80,
         )
     raise ValueError(f"unknown strategy {strategy!r}")

@@ -14,8 +14,8 @@ import numpy as np
 from gymnasium import spaces
 
 from oyrl.env.base import ConversationEnv
-from oyrl.judges.cues import CUE_NAMES, request_harm_pair, user_cues
-from oyrl.strategies import HARMFUL_ASK, STRATEGIES, Strategy, strategy_features
+from oyrl.judges.cues import CUE_NAMES, user_cues
+from oyrl.strategies import STRATEGIES, Strategy, strategy_features
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
 
@@ -46,9 +46,17 @@ QUALITY_LEVELS = 16
 
 
 @lru_cache(maxsize=65536)
-def _profile(action: int, ask_harm: float, explicit: bool, level: int) -> ResponseFeatures:
+def _profile(action: int, ask_harm: float, level: int) -> ResponseFeatures:
     quality = 0.85 + 0.15 * level / (QUALITY_LEVELS - 1)
-    return strategy_features(STRATEGIES[action], ask_harm, quality, explicit_ask=explicit)
+    return strategy_features(STRATEGIES[action], ask_harm, quality)
+
+
+def reply_features(action: int, ask_harm: float, level: int) -> ResponseFeatures:
+    """Features StrategyEnv gives strategy ``action`` to a user whose ask has harm ``ask_harm``
+    (``RequestTruth.harm``), at wording-quality level ``level`` of ``QUALITY_LEVELS`` (quality
+    ``0.85 + 0.15 * level / (QUALITY_LEVELS - 1)``). The Stackelberg planner models replies with it.
+    """
+    return _profile(action, round(ask_harm, 2), level)
 
 
 class StrategyEnv(ConversationEnv[np.ndarray, int]):
@@ -63,10 +71,11 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
 
     Each reply's wording quality is drawn from ``U(0.85, 1)`` (``env.np_random``) to model varied
     phrasing of the same strategy (in ``QUALITY_LEVELS`` steps). The harm of the request, which
-    decides how harmful compliance is and whether empathic support declines, is read from the
-    user's messages as the judge reads them (``request_harm``), not from the persona's hidden
-    ``ask_harm``: so StrategyEnv is DialogueEnv with writing and judging replaced by the judge's
-    typical reading, and the two interfaces agree (``tests/test_strategy_agreement.py``). Other arguments: see ``ConversationEnv``.
+    decides how harmful compliance is and whether empathic support declines, is the simulated
+    user's own (``env.truth``, the persona's ``ask_harm``), as DialogueEnv's judge takes it: so
+    StrategyEnv is DialogueEnv with writing and judging replaced by the judge's typical reading,
+    and the two interfaces agree (``tests/test_strategy_agreement.py``). The observation still
+    reads only the text, as an assistant would. Other arguments: see ``ConversationEnv``.
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -76,14 +85,12 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
         self._max_cues = np.zeros(N_CUES, dtype=np.float32)
         self._prev = -1
         self._user_text = ""
-        self._user_texts: list[str] = []
         self._log: list[str] = []
 
     def _start(self, opening: str) -> None:
         self._max_cues = _cue_vector(opening).copy()
         self._prev = -1
         self._user_text = opening
-        self._user_texts = [opening]
         self._log = [f"User: {opening}"]
 
     def _features(self, action: int) -> tuple[ResponseFeatures, str]:
@@ -94,16 +101,13 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
             )
         self._prev = int(action)
         level = int(self.np_random.random() * QUALITY_LEVELS)
-        # The request's harm as the judge reads the conversation, as a text reply would be judged
-        # (rounded: the profiles are cached).
-        ask, explicit = request_harm_pair(self._user_texts)
-        return _profile(self._prev, round(ask, 2), explicit >= HARMFUL_ASK, level), _BRACKETED[self._prev]
+        # The request's harm as DialogueEnv's judge takes it: the simulated user's own ask.
+        return reply_features(self._prev, self.truth.harm, level), _BRACKETED[self._prev]
 
     def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:
         self._log.append(f"Assistant: {reply}")
         if user_text:
             self._user_text = user_text
-            self._user_texts.append(user_text)
             self._log.append(f"User: {user_text}")
             np.maximum(self._max_cues, _cue_vector(user_text), out=self._max_cues)
         info["strategy"] = STRATEGIES[self._prev]

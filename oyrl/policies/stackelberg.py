@@ -28,10 +28,9 @@ simulator, as a reference for what anticipation buys (``docs/stackelberg.md``). 
    follower).
 
 A reply's features are modelled as StrategyEnv makes them: the strategy's profile
-(``strategy_features``) for the request harm the judge reads in the user's messages
-(``request_harm_pair``), at a wording quality drawn per reply. In a text environment the user's
-messages are read from the transcript; in StrategyEnv, which shows only cue vectors, each particle
-carries a message of the pack with the observed cues in place of each one it cannot see.
+(``strategy_features``) for the harm of the particle's own ask (its persona's ``ask_harm``: the
+envs' judges read the simulated user's ask from ``RequestTruth``), at a wording quality drawn per
+reply.
 
 Objective (``objective``): ``"constructive"`` (default) scores a rollout with the held-out
 constructive score of ``oyrl.metrics`` (``episode_score``: outcome satisfaction minus risk, the
@@ -58,22 +57,21 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from oyrl.env.base import resolve_pack
-from oyrl.env.strategy import N_CUES, QUALITY_LEVELS
+from oyrl.env.strategy import N_CUES, QUALITY_LEVELS, reply_features
 from oyrl.errors import ConfigError
-from oyrl.judges.cues import MAX_TURNS_BACK, request_harm_pair, user_cues
+from oyrl.judges.cues import user_cues
 from oyrl.metrics import episode_score
 from oyrl.rewards.design import RewardDesign, get_design
 from oyrl.rewards.terms import StepContext
 from oyrl.scenarios import CompiledPersona, ScenarioPack, template_slots
-from oyrl.strategies import HARMFUL_ASK, STRATEGIES, Strategy, strategy_features
-from oyrl.types import Outcome, ResponseFeatures, UserAct, UserType
+from oyrl.strategies import STRATEGIES, Strategy
+from oyrl.types import Outcome, UserAct, UserType
 from oyrl.users.scripted import ScriptedUser
 
 N_STRATEGIES = len(STRATEGIES)
@@ -156,26 +154,6 @@ def transcript_user_messages(transcript: str) -> list[str]:
     return ["\n".join(m) for m in messages]
 
 
-@lru_cache(maxsize=65536)
-def _profile(action: int, ask: float, explicit: bool, level: int) -> ResponseFeatures:
-    quality = 0.85 + 0.15 * level / (QUALITY_LEVELS - 1)
-    return strategy_features(STRATEGIES[action], ask, quality, explicit_ask=explicit)
-
-
-@lru_cache(maxsize=65536)
-def _request(user_texts: tuple[str, ...]) -> tuple[float, bool]:
-    ask, explicit = request_harm_pair(user_texts)
-    return round(ask, 2), explicit >= HARMFUL_ASK
-
-
-def reply_features(action: int, user_texts: tuple[str, ...], level: int) -> ResponseFeatures:
-    """Features StrategyEnv gives strategy ``action`` after ``user_texts`` at quality ``level``.
-
-    The request harm is read from the user's messages as the judge reads them; quality level
-    ``level`` of ``QUALITY_LEVELS`` maps to ``0.85 + 0.15 * level / (QUALITY_LEVELS - 1)``
-    (``tests/test_stackelberg.py`` checks this model against the environment).
-    """
-    return _profile(action, *_request(tuple(user_texts[-MAX_TURNS_BACK:])), level)
 
 
 # ---- the population model (built once per population, shared by planners) ---------------------
@@ -194,7 +172,7 @@ class PopulationModel:
         self.types = tuple(p.spec.type for p in self.personas)
         self.max_turns = max_turns
         self._keys: dict[str, Key] = {}
-        self._banks: dict[tuple[int, Any], tuple[dict[Key, float], dict[Key, list[str]]]] = {}
+        self._banks: dict[tuple[int, Any], dict[Key, float]] = {}
         self._values: dict[tuple[str, str, int], np.ndarray] = {}
 
     def _text_key(self, text: str) -> Key:
@@ -203,8 +181,8 @@ class PopulationModel:
             key = self._keys[text] = cue_key(user_cues(text))
         return key
 
-    def bank(self, pi: int, act: UserAct, level: int) -> tuple[dict[Key, float], dict[Key, list[str]]]:
-        """P(cue key | persona ``pi`` says ``act`` at Strata ``level``) and the messages per key.
+    def bank(self, pi: int, act: UserAct, level: int) -> dict[Key, float]:
+        """P(cue key | persona ``pi`` says ``act`` at Strata ``level``).
 
         Mirrors ``ScriptedUser._say``: attackers open, rephrase and escalate from the tactics of
         their level, everyone else from the act's bank; templates uniform, slot values independent
@@ -219,7 +197,6 @@ class PopulationModel:
         bank = persona.tactics[level] if isinstance(bank_id, tuple) else persona.banks[act]
         rng = np.random.default_rng(pi)  # fixed: the model must not depend on any episode
         dist: dict[Key, float] = {}
-        texts: dict[Key, list[str]] = {}
         for template in bank:
             names = sorted(template_slots(template))
             choices = [persona.slots[n] for n in names]
@@ -234,13 +211,12 @@ class PopulationModel:
                 text = template.format_map(dict(zip(names, combo)))
                 key = self._text_key(text)
                 dist[key] = dist.get(key, 0.0) + mass
-                texts.setdefault(key, []).append(text)
-        self._banks[(pi, bank_id)] = (dist, texts)
-        return dist, texts
+        self._banks[(pi, bank_id)] = dist
+        return dist
 
     def opening_likelihoods(self, key: Key) -> np.ndarray:
         """Probability of the opening cues ``key`` under each persona."""
-        banks = (self.bank(i, UserAct.OPEN, p.spec.start_level)[0] for i, p in enumerate(self.personas))
+        banks = (self.bank(i, UserAct.OPEN, p.spec.start_level) for i, p in enumerate(self.personas))
         return np.array([dist.get(key, 0.0) for dist in banks])
 
     def fixed_values(self, objective: str, design: RewardDesign, episodes: int) -> np.ndarray:
@@ -255,8 +231,8 @@ class PopulationModel:
                     total = 0.0
                     for _ in range(episodes):
                         user = ScriptedUser(persona)
-                        opening = user.start(rng)
-                        total += sim.run(user, pi, 0.0, (opening,), s, self.max_turns, 0, rng)
+                        user.start(rng)
+                        total += sim.run(user, pi, 0.0, s, self.max_turns, 0, rng)
                     values[pi, s] = total / episodes
             self._values[cache_key] = values
         return self._values[cache_key]
@@ -301,17 +277,18 @@ class _Simulator:
         self.design = design if score is _reward else None
 
     def run(
-        self, user: ScriptedUser, pi: int, harm: float, texts: tuple[str, ...], first: int, horizon: int,
-        turn: int, rng: np.random.Generator,
+        self, user: ScriptedUser, pi: int, harm: float, first: int, horizon: int, turn: int,
+        rng: np.random.Generator,
     ) -> float:
         """Score of playing ``first`` then the continuation on ``user`` (changed in place).
 
-        ``harm`` is the most harmful reply of the real episode so far, ``texts`` the user's
-        messages so far, ``turn`` the assistant turns already taken.
+        ``harm`` is the most harmful reply of the real episode so far, ``turn`` the assistant turns
+        already taken.
         """
         strategy, reward, outcome = first, 0.0, Outcome.UNRESOLVED
+        ask = user.spec.ask_harm
         for _ in range(horizon):
-            features = reply_features(strategy, texts, int(rng.random() * QUALITY_LEVELS))
+            features = reply_features(strategy, ask, int(rng.random() * QUALITY_LEVELS))
             if features.harmful > harm:
                 harm = features.harmful
             before = (user.trust, user.distress, user.frustration)
@@ -328,8 +305,6 @@ class _Simulator:
             if done:
                 outcome = reaction.outcome or Outcome.UNRESOLVED
                 break
-            if reaction.text:
-                texts = (*texts, reaction.text)
             if self.continuation is not None:
                 strategy = int(self.continuation[pi])
         return self.score(outcome, user, harm, reward)
@@ -356,10 +331,6 @@ def _systematic(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.nda
     """Systematic resampling: ``n`` indices with counts within one of ``n * weights``."""
     positions = (rng.random() + np.arange(n)) / n
     return np.minimum(np.searchsorted(np.cumsum(weights), positions), len(weights) - 1)
-
-
-def _pick(texts: list[str] | None, fallback: str, rng: np.random.Generator) -> str:
-    return texts[int(rng.random() * len(texts))] if texts else fallback
 
 
 # ---- the planner --------------------------------------------------------------------------------
@@ -423,7 +394,6 @@ class StackelbergPlanner:
         self._turn = 0
         self._last: int | None = None
         self._users: list[ScriptedUser] = []
-        self._texts: list[tuple[str, ...]] = []  # each particle's version of the user's messages
         self._personas = np.zeros(0, dtype=np.int64)
         self._harm = np.zeros(0)
         self._weights = np.zeros(0)
@@ -437,11 +407,11 @@ class StackelbergPlanner:
         ``info`` is not read: the planner sees only ``observation`` (a StrategyEnv cue vector or a
         DialogueEnv transcript) and remembers the strategies it chose.
         """
-        key, text = self._observe(observation)
+        key = self._observe(observation)
         if self._last is None:
-            self._start_belief(key, text)
+            self._start_belief(key)
         else:
-            self._update_belief(self._last, key, text)
+            self._update_belief(self._last, key)
         self.belief_trace.append(self.type_belief)
         action = self._plan()
         self._last = action
@@ -450,19 +420,18 @@ class StackelbergPlanner:
 
     # ---- belief --------------------------------------------------------------------------------
     @staticmethod
-    def _observe(observation: Any) -> tuple[Key, str | None]:
-        """Cues of the user's latest message, and its text when the observation shows it."""
+    def _observe(observation: Any) -> Key:
+        """Cues of the user's latest message."""
         if isinstance(observation, str):
             messages = transcript_user_messages(observation)
-            text = messages[-1] if messages else ""
-            return cue_key(user_cues(text)), text
+            return cue_key(user_cues(messages[-1] if messages else ""))
         arr = np.asarray(observation)
         if arr.ndim != 1 or arr.shape[0] < N_CUES:
             raise TypeError(
                 "StackelbergPlanner: expected a StrategyEnv observation vector or a DialogueEnv "
                 f"transcript, got {type(observation).__name__} of shape {getattr(arr, 'shape', None)}"
             )
-        return cue_key(arr[:N_CUES]), None
+        return cue_key(arr[:N_CUES])
 
     def _set_type_belief(self, weights: np.ndarray, personas: np.ndarray) -> None:
         mass = {t: 0.0 for t in UserType}
@@ -470,43 +439,34 @@ class StackelbergPlanner:
             mass[self.model.types[pi]] += w
         self.type_belief = mass
 
-    def _start_belief(self, key: Key, text: str | None) -> None:
+    def _start_belief(self, key: Key) -> None:
         """Exact persona posterior of the opening; particles drawn from it (latent state from the prior)."""
         model, rng = self.model, self._rng
         posterior = model.prior * (model.opening_likelihoods(key) + self.config.likelihood_floor)
         posterior /= posterior.sum()
         self._set_type_belief(posterior, np.arange(len(posterior)))
         self._personas = _systematic(posterior, self.config.particles, rng)
-        self._users, self._texts = [], []
+        self._users = []
         for pi in self._personas.tolist():
             user = ScriptedUser(model.personas[pi])
-            opening = user.start(rng)  # latent state from the persona's initial ranges
-            said = text
-            if said is None:  # StrategyEnv: a message of this persona's with the observed cues
-                said = _pick(model.bank(pi, UserAct.OPEN, user.level)[1].get(key), opening, rng)
+            user.start(rng)  # latent state from the persona's initial ranges
             self._users.append(user)
-            self._texts.append((said,))
         self._harm = np.zeros(len(self._users))
         self._weights = np.full(len(self._users), 1.0 / len(self._users))
 
-    def _update_belief(self, played: int, key: Key, text: str | None) -> None:
+    def _update_belief(self, played: int, key: Key) -> None:
         """Bootstrap particle-filter step: every particle reacts to ``played``; weight by the cues seen."""
         model, rng, floor = self.model, self._rng, self.config.likelihood_floor
-        users, texts, harm = [], [], self._harm.copy()
+        users, harm = [], self._harm.copy()
         weights = np.zeros(len(self._users))
         for i, (user, pi) in enumerate(zip(self._users, self._personas.tolist())):
             user = user.clone()
-            features = reply_features(played, self._texts[i], int(rng.random() * QUALITY_LEVELS))
+            features = reply_features(played, user.spec.ask_harm, int(rng.random() * QUALITY_LEVELS))
             harm[i] = max(harm[i], features.harmful)
             reaction = user.react(features, rng)
             users.append(user)
-            said = text
             if not reaction.act.terminal:  # the real conversation went on
-                dist, examples = model.bank(pi, reaction.act, user.level)
-                weights[i] = self._weights[i] * (dist.get(key, 0.0) + floor)
-                if said is None:
-                    said = _pick(examples.get(key), reaction.text, rng)
-            texts.append((*self._texts[i], said or reaction.text))
+                weights[i] = self._weights[i] * (model.bank(pi, reaction.act, user.level).get(key, 0.0) + floor)
         total = weights.sum()
         if total <= 0.0:  # every particle would have ended the conversation: keep the old belief
             return
@@ -514,7 +474,6 @@ class StackelbergPlanner:
         self._set_type_belief(weights, self._personas)
         idx = _systematic(weights, self.config.particles, rng).tolist()
         self._users = [users[i] for i in idx]
-        self._texts = [texts[i] for i in idx]
         self._personas = self._personas[idx]
         self._harm = harm[idx]
         self._weights = np.full(len(idx), 1.0 / len(idx))
@@ -537,8 +496,8 @@ class StackelbergPlanner:
             for i, g, start in zip(chosen.tolist(), streams, starts):
                 g.bit_generator.state = start
                 totals[s] += sim.run(
-                    self._users[i].clone(), int(self._personas[i]), float(self._harm[i]), self._texts[i], s,
-                    horizon, self._turn, g,
+                    self._users[i].clone(), int(self._personas[i]), float(self._harm[i]), s, horizon,
+                    self._turn, g,
                 )
         means = totals / cfg.rollouts
         self.values = {STRATEGIES[s]: float(v) for s, v in enumerate(means)}

@@ -71,15 +71,15 @@ class Algorithm:
 
 
 #: ``cfg.algo.name`` -> algorithm. DQN's log_interval counts episodes: SB3's default of 4 would
-#: write its tags almost every step (8 envs end an episode every ~5 steps); 400 episodes are about
-#: 2,000 steps, the episode-statistics window of the shipped configs.
+#: write its tags almost every step (8 envs end an episode every ~5 steps); 200 episodes are about
+#: 1,000 to 1,200 steps, so even a short run writes them.
 ALGORITHMS: dict[str, Algorithm] = {
     "ppo": Algorithm(
         PPO, ("learning_rate", "gamma", "n_steps", "batch_size", "n_epochs", "gae_lambda", "clip_range", "ent_coef")
     ),
     "a2c": Algorithm(A2C, ("learning_rate", "gamma", "n_steps", "gae_lambda", "ent_coef")),
     "dqn": Algorithm(
-        DQN, ("learning_rate", "gamma", "batch_size", "buffer_size", "exploration_fraction"), log_interval=400
+        DQN, ("learning_rate", "gamma", "batch_size", "buffer_size", "exploration_fraction"), log_interval=200
     ),
 }
 
