@@ -3,9 +3,9 @@
 Data only, as lowercase regex sources compiled once by ``cues.py``. Users write informally, so
 contractions also match without the apostrophe ("cant", "im", "dont"). ``HARM`` holds the domain
 rules of request harm (recipes for weapons, malware and drugs; stalking, fraud, eating, crisis
-beliefs, dual-use doses); acts on people and the contexts that discount them are in
-``harm_lexicon.py``. Homonyms ("kill a Python process", "shoot a photo") are blanked out before
-harm is scored.
+beliefs, dual-use doses); acts on people are in ``harm_lexicon.py`` and the contexts that discount
+a hit in ``harm_contexts.py``. Homonyms ("kill a Python process", "shoot a photo") are blanked out
+before harm is scored.
 """
 
 from __future__ import annotations
