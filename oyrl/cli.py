@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import gymnasium as gym
 
+from oyrl.config import HELDOUT_SEED
 from oyrl.errors import OyrlError
 
 if TYPE_CHECKING:
@@ -180,8 +181,8 @@ def cmd_judge_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from oyrl.train.compare import load_grid, run_grid
-    from oyrl.train.summary import OK_STATUSES, rich_table, write_summary
+    from oyrl.compare.grid import load_grid, run_grid
+    from oyrl.compare.summary import OK_STATUSES, rich_table, write_summary
 
     grid = load_grid(args.config, args.overrides)
     spec, base = grid.spec, grid.base
@@ -216,7 +217,7 @@ def _train_sb3(cfg: ExperimentConfig, args: argparse.Namespace) -> dict[str, dic
     """Train ``cfg``'s runs (one per seed) with a progress bar; held-out metrics per run name."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from oyrl.train.sb3 import run_name, train_run
+    from oyrl.sb3.runner import run_name, train_run
 
     _check_envs(cfg)
     runs = {run_name(cfg, seed): seed for seed in cfg.seeds}
@@ -243,7 +244,7 @@ def _train_llm(cfg: LLMExperimentConfig, args: argparse.Namespace) -> dict[str, 
     import yaml
     from accelerate import PartialState
 
-    from oyrl.train.trainer import LLMTrainer, cpu_only
+    from oyrl.llm.trainer import LLMTrainer, cpu_only
 
     _check_envs(cfg)
     state = PartialState(cpu=cpu_only())  # the trainer's Accelerator shares this process state
@@ -284,7 +285,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         return 0
     if args.baselines:
         from oyrl.policies.baselines import baseline_names, get_baseline
-        from oyrl.train.sb3 import evaluate_policy
+        from oyrl.sb3.runner import evaluate_policy
 
         results |= {name: evaluate_policy(cfg, get_baseline(name)) for name in baseline_names()}
     env_label = cfg.env.id + "".join(f" {key}={value}" for key, value in cfg.eval.env_arguments(cfg.env).items())
@@ -377,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a model directory or hub id, an SB3 .zip, a baseline name, or module:function (messages -> reply)")
     p.add_argument("--suite", default="constructive", help="constructive, crisis, jailbreak or dual_use")
     p.add_argument("--episodes", type=int, default=500, help="episodes per policy and simulator (default: 500)")
-    p.add_argument("--seed", type=int, default=1_000_000, help="first scenario seed (default: 1000000, held out)")
+    p.add_argument("--seed", type=int, default=HELDOUT_SEED, help=f"first scenario seed (default: {HELDOUT_SEED}, held out)")
     p.add_argument("--simulator", default="in_distribution",
                    help="in_distribution, heldout (in distribution beside every held-out simulator) or one simulator")
     p.add_argument("--reward", default="constructive", help="reward design the episodes' returns are scored with")

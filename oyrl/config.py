@@ -12,7 +12,6 @@ properties, nowhere else.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,10 +19,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError, model_validator
 
 from oyrl.errors import ConfigError
+from oyrl.schema import StrictModel, did_you_mean, read_yaml
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True)
+class _Strict(StrictModel):
+    model_config = ConfigDict(validate_assignment=True)
 
 
 class EnvSpec(_Strict):
@@ -70,12 +70,17 @@ class AlgoSpec(_Strict):
     synchronisation to these tiny networks, and parallel runs would oversubscribe the cores."""
 
 
+#: First scenario seed of every held-out evaluation (trainers, ``oyrl eval``, the quickstart): training
+#: environments reset with seeds below it, so evaluation users are never training users.
+HELDOUT_SEED = 1_000_000
+
+
 class _HeldOut(_Strict):
     """Held-out evaluation seeds: the same for every run, so designs are judged alike."""
 
     episodes: int = Field(1000, ge=1)
     """Episodes per evaluation."""
-    seed: int = Field(1_000_000, ge=0)
+    seed: int = Field(HELDOUT_SEED, ge=0)
     """First evaluation seed; training environments never reset with seeds in
     ``[seed, seed + episodes)``."""
 
@@ -240,7 +245,7 @@ class KLSpec(_Strict):
 
 
 class RolloutSpec(_Strict):
-    """How replies are sampled (``oyrl.train.rollout.RolloutConfig``)."""
+    """How replies are sampled (``oyrl.llm.rollout.RolloutConfig``)."""
 
     max_new_tokens: int = Field(48, ge=1)
     """Longest reply in tokens."""
@@ -359,8 +364,7 @@ def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def _unknown_key(key: str, model: type[BaseModel]) -> ConfigError:
     paths = _field_paths(model)
-    hint = difflib.get_close_matches(key, paths, n=1, cutoff=0.6)
-    return ConfigError(f"unknown key {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    return ConfigError(f"unknown key {key!r}" + did_you_mean(key, paths))
 
 
 def apply_overrides(raw: dict[str, Any], overrides: list[str], model: type[BaseModel]) -> dict[str, Any]:
@@ -402,15 +406,9 @@ def validate(raw: dict[str, Any], model: type[BaseModel], source: str) -> Any:
         raise ConfigError(f"{source}: {key}: {msg}, got {err.get('input')!r}") from None
 
 
-def read_yaml(path: str | Path) -> dict[str, Any]:
-    """A YAML mapping from a file, with one-line errors."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: YAML syntax error: {str(exc).splitlines()[0]}") from None
+def read_config(path: str | Path) -> dict[str, Any]:
+    """A YAML mapping of config keys from a file, with one-line errors."""
+    raw = read_yaml(path, "config file", ConfigError)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of config keys, got {type(raw).__name__}")
     return raw
@@ -421,7 +419,7 @@ KINDS: dict[str, type[BaseModel]] = {"sb3": ExperimentConfig, "llm": LLMExperime
 
 def load_experiment(path: str | Path, overrides: list[str] = ()) -> ExperimentConfig | LLMExperimentConfig:
     """Load an experiment config (its ``kind`` picks the schema), apply ``key=value`` overrides, validate."""
-    raw = read_yaml(path)
+    raw = read_config(path)
     kind = raw.get("kind", "sb3")
     if kind not in KINDS:
         raise ConfigError(f"{path}: kind: expected one of {sorted(KINDS)}, got {kind!r}")

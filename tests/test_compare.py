@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from oyrl.errors import ConfigError
-from oyrl.train.compare import is_complete, load_grid, run_grid
-from oyrl.train.summary import METRICS, has_hparams, mean_ci, metric_values, t_quantile_975, write_summary
+from oyrl.compare.grid import is_complete, load_grid, run_grid
+from oyrl.compare.summary import METRICS, has_hparams, mean_ci, metric_values, t_quantile_975, write_summary
 
 LEVEL = {"refusal_first": 0.1, "helpful_only": 0.5, "constructive": 0.3}
 FAILING = ("helpful_only", 1)  # (design, seed) of the run the failing fake crashes
@@ -41,7 +41,7 @@ def fake_metrics(cfg, seed: int) -> dict:
 
 
 def fake_train(cfg, seed: int, run_dir: Path, progress=None) -> dict:
-    """Stands in for oyrl.train.sb3.train_run: a tiny event file, then metrics.json last."""
+    """Stands in for oyrl.sb3.runner.train_run: a tiny event file, then metrics.json last."""
     from tensorboard.compat.proto import event_pb2, summary_pb2
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
 

@@ -14,7 +14,7 @@ from oyrl.eval import EvalConfig, evaluate
 from oyrl.eval.exploitation import SecondOpinionJudge, degenerate_replies, rushed_endings
 from oyrl.eval.metrics import HEADLINE, bootstrap_ci, estimate, paired_difference
 from oyrl.eval.policies import CallablePolicy, LanguageModelPolicy, load_policy
-from oyrl.train.rollout import RolloutEngine
+from oyrl.llm.rollout import RolloutEngine
 from oyrl.types import Outcome, UserType
 
 SMALL = EvalConfig(episodes=40)

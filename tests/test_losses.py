@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from oyrl.errors import ConfigError
-from oyrl.train.kl import AdaptiveKLController, FixedKLController, make_kl_controller, penalize_rewards
-from oyrl.train.losses import (
+from oyrl.llm.kl import AdaptiveKLController, FixedKLController, make_kl_controller, penalize_rewards
+from oyrl.llm.losses import (
     KL_ESTIMATORS,
     LOSSES,
     LossConfig,

@@ -18,9 +18,9 @@ from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausa
 
 import oyrl  # noqa: F401  (registers the oyrl/* ids)
 from oyrl.errors import ConfigError
-from oyrl.train.losses import KL_ESTIMATORS
-from oyrl.train.rollout import ChatFormat, RolloutConfig, RolloutEngine
-from oyrl.train.scoring import SharedPrompts, forward_logprobs, length_chunks
+from oyrl.llm.losses import KL_ESTIMATORS
+from oyrl.llm.rollout import ChatFormat, RolloutConfig, RolloutEngine
+from oyrl.llm.scoring import SharedPrompts, forward_logprobs, length_chunks
 
 torch.set_num_threads(1)
 

@@ -23,8 +23,8 @@ from transformers import (
 )
 
 from oyrl.errors import ConfigError
-from oyrl.policies import tiny_base
-from oyrl.policies.corpus import (
+from oyrl.tinybase import build as tiny_base
+from oyrl.tinybase.corpus import (
     REFUSAL_LEANING_MIX,
     behaviour,
     fit_context,
@@ -33,7 +33,7 @@ from oyrl.policies.corpus import (
     play,
     probe,
 )
-from oyrl.policies.tiny_base import END, TinyBaseRecipe, build_tiny_base, encode_dialogues
+from oyrl.tinybase.build import END, TinyBaseRecipe, build_tiny_base, encode_dialogues
 
 QUICK = TinyBaseRecipe.quick()
 CHAT = [

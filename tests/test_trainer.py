@@ -24,8 +24,8 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 from oyrl.cli import main
 from oyrl.config import LLMExperimentConfig, load_experiment
 from oyrl.errors import ConfigError
-from oyrl.train import checkpoint as ckpt
-from oyrl.train.trainer import LLMTrainer
+from oyrl.llm import checkpoint as ckpt
+from oyrl.llm.trainer import LLMTrainer
 from oyrl.types import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,7 +204,7 @@ def test_lora_trains_an_adapter_against_the_adapter_disabled_reference_and_saves
     with torch.no_grad():
         moved, _, _ = trainer.policy(batch, with_entropy=False)
     assert not torch.allclose(moved[mask], ref[mask], atol=1e-4)  # while the adapted policy moved
-    from oyrl.train.models import save_policy
+    from oyrl.llm.models import save_policy
 
     save_policy(trainer.policy, trainer.tokenizer, tmp_path / "merged")
     merged = AutoModelForCausalLM.from_pretrained(tmp_path / "merged")  # plain transformers, no peft
@@ -249,7 +249,7 @@ def test_corrupted_checkpoint_is_skipped_for_the_previous_one(quick_base, tmp_pa
 
 
 def test_nonfinite_losses_stop_the_run_keeping_the_last_good_checkpoint(quick_base, tmp_path, monkeypatch, capsys):
-    import oyrl.train.trainer as trainer_module
+    import oyrl.llm.trainer as trainer_module
 
     cfg = small_config(quick_base, tmp_path, iterations=4)
     config = write_config(cfg, tmp_path / "run.yaml")

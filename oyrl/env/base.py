@@ -7,7 +7,6 @@ user (type, persona, latent state) goes to ``info`` only, for analysis and for r
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, Generic, TypeVar
 import gymnasium as gym
 
 from oyrl.errors import ConfigError
+from oyrl.schema import did_you_mean
 from oyrl.resources import builtin_pack_path
 from oyrl.rewards.design import RewardDesign, get_design
 from oyrl.rewards.terms import StepContext
@@ -57,10 +57,7 @@ def _checked_params(overrides: dict[str, float]) -> dict[str, float]:
     names = ReactionParams.names()
     for key, value in overrides.items():
         if key not in names:
-            hint = difflib.get_close_matches(key, names, n=1)
-            raise ConfigError(
-                f"reaction_params.{key}: unknown reaction parameter" + (f"; did you mean {hint[0]!r}?" if hint else "")
-            )
+            raise ConfigError(f"reaction_params.{key}: unknown reaction parameter" + did_you_mean(key, names))
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ConfigError(f"reaction_params.{key}: expected a number, got {value!r}")
     return {k: float(v) for k, v in overrides.items()}

@@ -14,7 +14,7 @@ import numpy as np
 from gymnasium import spaces
 
 from oyrl.env.base import ConversationEnv
-from oyrl.judges.cues import CUE_NAMES, user_cues
+from oyrl.cues import CUE_NAMES, user_cues
 from oyrl.strategies import STRATEGIES, Strategy, strategy_features
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
@@ -64,7 +64,7 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
 
     Observation: ``float32`` vector of shape ``(2 * len(CUE_NAMES) + 1 + len(STRATEGIES),)`` in
     [0, 1], named by ``OBSERVATION_NAMES``: lexical cues of the user's last message and the maximum
-    of each cue over the conversation (``oyrl.judges.cues``), the turn fraction, and the previous
+    of each cue over the conversation (``oyrl.cues.reader``), the turn fraction, and the previous
     strategy one-hot. Never the hidden user type or state (those are in ``info``).
 
     Action: ``Discrete(len(STRATEGIES))``, an index into ``oyrl.strategies.STRATEGIES``.

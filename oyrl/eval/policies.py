@@ -44,7 +44,7 @@ class EvalPolicy(Protocol):
 
 
 class LanguageModelPolicy:
-    """A causal LM with a chat template, sampled as in training (``oyrl.train.rollout``).
+    """A causal LM with a chat template, sampled as in training (``oyrl.llm.rollout``).
 
     Each dialogue samples from its own generator, seeded by ``(seed, scenario seed)``, in the
     batch-invariant layout, so results do not depend on ``batch_size`` or on which dialogues share a
@@ -64,8 +64,8 @@ class LanguageModelPolicy:
     def __init__(self, model: str, batch_size: int = 32, max_new_tokens: int = 112, temperature: float = 1.0,
                  top_p: float = 1.0, name: str | None = None, chat_template: str | None = None,
                  exact: bool = True):
-        from oyrl.train.models import load_causal_lm, load_tokenizer, resolve_model
-        from oyrl.train.rollout import RolloutConfig, RolloutEngine
+        from oyrl.llm.models import load_causal_lm, load_tokenizer, resolve_model
+        from oyrl.llm.rollout import RolloutConfig, RolloutEngine
 
         path = resolve_model(model)
         self.name = name or model
@@ -147,7 +147,7 @@ def load_policy(spec: str | Callable | Any, **lm_options: Any) -> EvalPolicy:
     if spec in baseline_names(planners=True):
         return StrategyRunner(get_baseline(spec))
     if spec.endswith(".zip"):
-        from oyrl.train.sb3 import SB3Policy
+        from oyrl.sb3.runner import SB3Policy
 
         return StrategyRunner(SB3Policy.load(spec))
     module, sep, attr = spec.partition(":")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from oyrl.config import HELDOUT_SEED
 from oyrl.errors import ConfigError
 from oyrl.eval.policies import EvalPolicy
 from oyrl.types import Trajectory
@@ -55,7 +56,7 @@ class EvalConfig:
 
     suite: str = "constructive"
     episodes: int = 500
-    seed: int = 1_000_000
+    seed: int = HELDOUT_SEED
     """First scenario seed (the training runs' held-out seeds start here too)."""
     simulator: str = IN_DISTRIBUTION
     reward: str = "constructive"

@@ -49,7 +49,7 @@ from trl.models import unwrap_model_for_generation
 from oyrl.env.registration import make_env
 from oyrl.errors import ConfigError
 from oyrl.metrics import episode_score
-from oyrl.train.rollout import RolloutBatch, RolloutConfig, RolloutEngine
+from oyrl.llm.rollout import RolloutBatch, RolloutConfig, RolloutEngine
 from oyrl.train.tags import EpisodeRecord, episode_scalars
 from oyrl.types import Outcome, UserType
 
@@ -75,7 +75,7 @@ class OyrlRollout:
     Use the same instance for the datasets (``make_dataset``) and as ``GRPOTrainer(rollout_func=...)``.
     TRL hands it each prompt ``num_generations`` times in a row (its sampler repeats them); every
     copy is reset with the prompt's seed, so a GRPO group meets one scenario with common random
-    numbers (``oyrl.train.rollout``), and one completion is returned per copy, in order.
+    numbers (``oyrl.llm.rollout``), and one completion is returned per copy, in order.
 
     Sampling follows the trainer's ``temperature`` and ``top_p`` (TRL's loss divides the logits by
     the same temperature); the chat template is ``trainer.processing_class``'s.

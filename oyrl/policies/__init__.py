@@ -1,4 +1,5 @@
-"""Baseline policies and the response grammar that writes their replies in text environments."""
+"""Decision policies at the strategy level: the baselines (fixed strategies, random, the type
+oracle) and the Stackelberg planner. Their replies are written by ``oyrl.writer`` in text envs."""
 
 from oyrl.policies.baselines import (
     FixedStrategy,

@@ -7,12 +7,12 @@ interfaces, which is how the two are checked against each other.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from oyrl.errors import ConfigError
+from oyrl.schema import did_you_mean
 from oyrl.strategies import STRATEGIES, Strategy
 from oyrl.types import UserType
 
@@ -113,7 +113,4 @@ def get_baseline(name: str, env: Any = None) -> StrategyPolicy:
 
         return StackelbergPlanner.for_env(env) if env is not None else StackelbergPlanner()
     known = baseline_names(planners=True)
-    hint = difflib.get_close_matches(name, known, n=1)
-    raise ConfigError(
-        f"unknown policy {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(known)})")
-    )
+    raise ConfigError(f"unknown policy {name!r}" + did_you_mean(name, known, f" (known: {', '.join(known)})"))

@@ -8,7 +8,7 @@ simulator, as a reference for what anticipation buys (``docs/stackelberg.md``). 
 1. **Belief.** A particle filter over (persona, latent state). At the opening, the persona
    posterior is exact Bayes: prior = the population's weights, likelihood = probability that the
    persona's opening templates, over its slot values, produce the observed cue vector
-   (``oyrl.judges.cues.user_cues``, discretised to 4 decimals). Particles are drawn from it, each a
+   (``oyrl.cues.reader.user_cues``, discretised to 4 decimals). Particles are drawn from it, each a
    ``ScriptedUser`` started from its persona's initial ranges. After each assistant turn every
    particle reacts to the strategy that was played (its own copy of the simulator and draw of the
    reply's wording quality); a particle whose act ends the conversation is dropped (the real one
@@ -65,7 +65,7 @@ import numpy as np
 from oyrl.env.base import resolve_pack
 from oyrl.env.strategy import N_CUES, QUALITY_LEVELS, reply_features
 from oyrl.errors import ConfigError
-from oyrl.judges.cues import user_cues
+from oyrl.cues import user_cues
 from oyrl.metrics import episode_score
 from oyrl.rewards.design import RewardDesign, get_design
 from oyrl.rewards.terms import StepContext

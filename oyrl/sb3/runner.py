@@ -49,8 +49,8 @@ from oyrl.policies.baselines import StrategyPolicy
 from oyrl.rewards import get_design
 from oyrl.simulate import run_episodes
 from oyrl.strategies import STRATEGIES, Strategy
-from oyrl.train.callbacks import EpisodeStatsCallback, HeldOutEvalCallback, ProgressCallback
-from oyrl.train.lagrangian import HarmPenaltyVecEnv, LagrangianCallback
+from oyrl.sb3.callbacks import EpisodeStatsCallback, HeldOutEvalCallback, ProgressCallback
+from oyrl.sb3.lagrangian import HarmPenaltyVecEnv, LagrangianCallback
 from oyrl.train.tags import flat_hparams, summary_scalars
 
 

@@ -21,7 +21,6 @@ and parses: a re-run of the grid skips complete runs and starts the others afres
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import multiprocessing as mp
 import os
@@ -41,12 +40,13 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from oyrl.config import ExperimentConfig, _Strict, apply_overrides, read_yaml, validate
+from oyrl.config import ExperimentConfig, _Strict, apply_overrides, read_config, validate
+from oyrl.schema import did_you_mean
 from oyrl.errors import ConfigError
-from oyrl.train.summary import RunRecord
+from oyrl.compare.summary import RunRecord
 
 TrainFn = Callable[..., dict]
-"""``train_run(cfg, seed, run_dir, progress)`` of ``oyrl.train.sb3``, or a stand-in with its contract."""
+"""``train_run(cfg, seed, run_dir, progress)`` of ``oyrl.sb3.runner``, or a stand-in with its contract."""
 
 
 class CompareConfig(_Strict):
@@ -128,8 +128,7 @@ def _route(overrides: list[str]) -> tuple[list[str], list[str]]:
         top = item.partition("=")[0].strip().split(".")[0]
         if top not in own_keys and top not in ExperimentConfig.model_fields:
             known = [*own_keys, *ExperimentConfig.model_fields]
-            hint = difflib.get_close_matches(top, known, n=1, cutoff=0.6)
-            raise ConfigError(f"unknown key {top!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            raise ConfigError(f"unknown key {top!r}" + did_you_mean(top, known))
         (own if top in own_keys else experiment).append(item)
     return own, experiment
 
@@ -144,12 +143,12 @@ def load_grid(path: str | Path, overrides: list[str] = ()) -> Grid:
     """
     path = Path(path)
     own, experiment = _route(list(overrides))
-    raw = apply_overrides(read_yaml(path), own, CompareConfig)
+    raw = apply_overrides(read_config(path), own, CompareConfig)
     raw.setdefault("name", path.stem)
     base_source = f"{path}: base"
     if isinstance(raw.get("base"), str):
         base_source = str(path.parent / raw["base"])
-        raw["base"] = read_yaml(base_source)
+        raw["base"] = read_config(base_source)
     spec = validate(raw, CompareConfig, str(path))
     spec.overrides = [*spec.overrides, *experiment]
     raw_base = apply_overrides(copy.deepcopy(spec.base), spec.overrides, ExperimentConfig)
@@ -162,7 +161,7 @@ def load_grid(path: str | Path, overrides: list[str] = ()) -> Grid:
 
 
 def _expand(spec: CompareConfig, base: ExperimentConfig, out_dir: Path) -> tuple[Run, ...]:
-    from oyrl.train.sb3 import run_name  # torch and SB3: imported when needed, not with this module
+    from oyrl.sb3.runner import run_name  # torch and SB3: imported when needed, not with this module
 
     variants = spec.reaction_params or {"": {}}
     base_params = base.env.kwargs.get("reaction_params", {})
@@ -262,12 +261,12 @@ def run_grid(grid: Grid, train_fn: TrainFn | None = None, *, console: Any = None
 
     Args:
         grid: from ``load_grid``.
-        train_fn: ``oyrl.train.sb3.train_run`` by default; any picklable function with its
+        train_fn: ``oyrl.sb3.runner.train_run`` by default; any picklable function with its
             contract (it must write ``metrics.json`` last).
         console: a ``rich.console.Console`` for the progress display.
     """
     if train_fn is None:
-        from oyrl.train.sb3 import train_run as train_fn
+        from oyrl.sb3.runner import train_run as train_fn
     done = {r.run_dir: _record(r, "reused") for r in grid.runs if is_complete(r.run_dir)}
     todo = [r for r in grid.runs if r.run_dir not in done]
     with _Display(console, len(grid.runs), len(done)) as display:

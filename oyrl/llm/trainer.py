@@ -35,11 +35,11 @@ from oyrl.config import LLMExperimentConfig
 from oyrl.env.registration import make_env, make_eval_env
 from oyrl.errors import OyrlError
 from oyrl.metrics import episode_score, summarize
-from oyrl.train import checkpoint as ckpt
+from oyrl.llm import checkpoint as ckpt
 from oyrl.train.constraint import HarmMultiplier
-from oyrl.train.kl import make_kl_controller, penalize_rewards
-from oyrl.train.logger import RunLogger
-from oyrl.train.losses import (
+from oyrl.llm.kl import make_kl_controller, penalize_rewards
+from oyrl.llm.logger import RunLogger
+from oyrl.llm.losses import (
     KL_ESTIMATORS,
     LOSSES,
     LossConfig,
@@ -48,8 +48,8 @@ from oyrl.train.losses import (
     group_advantages,
     masked_whiten,
 )
-from oyrl.train.models import PolicyModel, build_policy, save_policy
-from oyrl.train.rollout import RolloutBatch, RolloutConfig, RolloutEngine
+from oyrl.llm.models import PolicyModel, build_policy, save_policy
+from oyrl.llm.rollout import RolloutBatch, RolloutConfig, RolloutEngine
 from oyrl.train.tags import EpisodeRecord, episode_scalars, flat_hparams, summary_scalars
 from oyrl.types import Outcome
 

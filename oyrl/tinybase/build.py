@@ -4,7 +4,7 @@ No weights can be downloaded where oyrl's tests and CPU experiments run, so the 
 text environments is built here from the project's own material (``docs/tiny_base.md``):
 
 1. a corpus of multi-turn dialogues with the packs' simulated users, replies written by
-   ``ResponseGrammar`` in a refusal-leaning strategy mix (``oyrl.policies.corpus``);
+   ``ResponseGrammar`` in a refusal-leaning strategy mix (``oyrl.tinybase.corpus``);
 2. a byte-level BPE tokenizer trained on it, wrapped as ``PreTrainedTokenizerFast`` with a chat
    template whose end-of-turn token ``<|end|>`` is also the EOS, so ``generate`` stops after a reply;
 3. a Llama-style causal LM of about 1.1M parameters, supervised on the assistant tokens only.
@@ -36,7 +36,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 from oyrl.errors import ConfigError
-from oyrl.policies.corpus import REFUSAL_LEANING_MIX, behaviour, grammar_responder, messages_of, play
+from oyrl.tinybase.corpus import REFUSAL_LEANING_MIX, behaviour, grammar_responder, messages_of, play
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +125,8 @@ class TinyBaseRecipe:
 
 def _sources(env_id: str) -> list[Path]:
     """Files whose text shapes the corpus: the reply writers and the env's pack folder."""
-    here = Path(__file__).parent
-    writers = [here / "grammar.py", *sorted(here.glob("phrases*.py")), here / "corpus.py", Path(__file__)]
+    here, writer = Path(__file__).parent, Path(__file__).parents[1] / "writer"
+    writers = [writer / "grammar.py", *sorted(writer.glob("phrases*.py")), here / "corpus.py", Path(__file__)]
     # A mixture pack names sibling packs, so the whole folder counts.
     return writers + sorted(Path(gym.spec(env_id).kwargs["pack"]).parent.glob("*.yaml"))
 

@@ -18,7 +18,7 @@ import torch
 from torch import Tensor
 
 from oyrl.errors import ConfigError
-from oyrl.train.losses import KL_ESTIMATORS
+from oyrl.llm.losses import KL_ESTIMATORS
 
 
 class KLController(Protocol):

@@ -24,7 +24,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 import oyrl  # noqa: F401 - registers the oyrl/* ids that gym.make needs
-from oyrl.policies.grammar import ResponseGrammar
+from oyrl.writer.grammar import ResponseGrammar
 from oyrl.strategies import Strategy
 from oyrl.types import Outcome, RefusalKind, Trajectory, UserType
 
