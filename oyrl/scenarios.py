@@ -264,7 +264,11 @@ def _fields_at(loc: tuple) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class CompiledPersona:
-    """A persona ready for the simulator: banks merged with the pack's shared banks."""
+    """A persona ready for the simulator: banks merged with the pack's shared banks.
+
+    The simulator reads it as an ``oyrl.users.persona.UserPersona`` (the fields it needs), so the
+    users layer does not depend on the pack loader.
+    """
 
     spec: Persona
     params: ReactionParams

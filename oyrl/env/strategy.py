@@ -59,6 +59,12 @@ def reply_features(action: int, ask_harm: float, level: int) -> ResponseFeatures
     return _profile(action, round(ask_harm, 2), level)
 
 
+def sample_reply_features(action: int, ask_harm: float, rng: np.random.Generator) -> ResponseFeatures:
+    """``reply_features`` at a wording-quality level drawn from ``rng`` (one uniform draw): the
+    features StrategyEnv gives strategy ``action``, and the planner's model of them."""
+    return _profile(action, round(ask_harm, 2), int(rng.random() * QUALITY_LEVELS))
+
+
 class StrategyEnv(ConversationEnv[np.ndarray, int]):
     """A conversation where each action is one of the response strategies.
 
@@ -100,9 +106,8 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
                 f"StrategyEnv action must be an int in [0, {N_STRATEGIES}) (a strategy index), got {action!r}"
             )
         self._prev = int(action)
-        level = int(self.np_random.random() * QUALITY_LEVELS)
         # The request's harm as DialogueEnv's judge takes it: the simulated user's own ask.
-        return reply_features(self._prev, self.truth.harm, level), _BRACKETED[self._prev]
+        return sample_reply_features(self._prev, self.truth.harm, self.np_random), _BRACKETED[self._prev]
 
     def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:
         self._log.append(f"Assistant: {reply}")

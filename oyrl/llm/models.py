@@ -93,7 +93,7 @@ class PolicyModel(nn.Module):
 
     Args:
         lm: the causal LM (a peft model under LoRA).
-        value_head: add a critic (PPO).
+        value_head: add a critic (an algorithm with ``LLMAlgorithm.value_head``: PPO).
     """
 
     def __init__(self, lm: nn.Module, value_head: bool = False):
@@ -163,7 +163,7 @@ def build_policy(cfg: LLMExperimentConfig) -> tuple[PolicyModel, PreTrainedToken
     if cfg.lora is not None:
         lm = add_lora(lm, cfg.lora)
     reference = Reference(lm, lora=cfg.lora is not None)
-    return PolicyModel(lm, value_head=cfg.algo.name == "ppo"), tokenizer, reference, name
+    return PolicyModel(lm, value_head=cfg.algo.algorithm.value_head), tokenizer, reference, name
 
 
 def save_policy(policy: PolicyModel, tokenizer: Any, out_dir: Path) -> None:

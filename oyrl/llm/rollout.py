@@ -32,7 +32,7 @@ shared.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -40,6 +40,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from oyrl._moved import warn_moved
+from oyrl.config import RolloutSpec
 from oyrl.errors import ConfigError
 from oyrl.llm.compat import (
     attention,
@@ -54,28 +56,12 @@ from oyrl.llm.compat import (
 from oyrl.types import Trajectory
 
 
-@dataclass(frozen=True)
-class RolloutConfig:
-    """How replies are sampled."""
-
-    max_new_tokens: int = 128
-    """Longest reply in tokens; a longer one is cut (and closed by the template, masked out)."""
-    temperature: float = 1.0
-    """Softmax temperature; logprobs are recorded under ``logits / temperature``."""
-    top_p: float = 1.0
-    """Nucleus sampling mass. Below 1 the sampled distribution is the truncated one, while the recorded
-    logprobs stay those of the untruncated policy (as the loss recomputes them): slightly off-policy."""
-    system_prompt: str | None = None
-    """System message placed before the opening, if any."""
-    stop_token_ids: tuple[int, ...] | None = None
-    """Tokens that end a reply; default: the template's end-of-turn token and the tokenizer's EOS."""
-
-    def __post_init__(self):
-        if self.max_new_tokens < 1 or self.temperature <= 0 or not 0 < self.top_p <= 1:
-            raise ConfigError(
-                f"rollout: need max_new_tokens >= 1, temperature > 0, 0 < top_p <= 1; got {self.max_new_tokens}, "
-                f"{self.temperature}, {self.top_p}"
-            )
+def __getattr__(name: str) -> Any:
+    # The engine's settings were a dataclass of their own, with other defaults than the config's.
+    if name == "RolloutConfig":
+        warn_moved("oyrl.llm.rollout.RolloutConfig", "oyrl.config.RolloutSpec")
+        return RolloutSpec
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ChatFormat:
@@ -277,15 +263,18 @@ class RolloutEngine:
     Args:
         model: a causal LM (the unwrapped module under accelerate/DDP); its device is used.
         tokenizer: its tokenizer, with a chat template.
-        config: sampling settings.
+        config: sampling settings (an experiment's ``rollout`` block); default ``RolloutSpec()``.
+        stop_token_ids: tokens that end a reply; default: the template's end-of-turn token and the
+            tokenizer's EOS.
     """
 
-    def __init__(self, model: torch.nn.Module, tokenizer: Any, config: RolloutConfig | None = None):
+    def __init__(self, model: torch.nn.Module, tokenizer: Any, config: RolloutSpec | None = None,
+                 stop_token_ids: Sequence[int] | None = None):
         self.model, self.tokenizer = model, tokenizer
-        self.config = config or RolloutConfig()
+        self.config = config or RolloutSpec()
         self.format = ChatFormat(tokenizer, self.config.system_prompt)
         default_stops = {t for t in (self.format.end_of_turn, tokenizer.eos_token_id) if t is not None}
-        self.stop_ids = torch.tensor(sorted(self.config.stop_token_ids or default_stops), dtype=torch.long)
+        self.stop_ids = torch.tensor(sorted(stop_token_ids or default_stops), dtype=torch.long)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         self._cache_arg = cache_argument(model)
         self.max_positions = position_limit(model)
@@ -419,7 +408,7 @@ class RolloutEngine:
 
     def collect(
         self, envs: list[Any], seeds: list[int], group_size: int = 1, generator: Generators = None,
-        exact: bool = False,
+        exact: bool = False, on_done: Callable[[int], None] | None = None,
     ) -> RolloutBatch:
         """Play one episode in each env and return them as a batch.
 
@@ -430,6 +419,8 @@ class RolloutEngine:
             generator: torch RNG for sampling, on the model's device (for reproducible rollouts), or one
                 per env: each dialogue then samples from its own stream, whatever the batch.
             exact: sample in the batch-invariant layout (``sample``); needs one generator per env.
+            on_done: called with the number of dialogues that ended, after each turn that ended some
+                (a progress bar's ``advance``).
 
         Returns:
             The episodes as a ``RolloutBatch`` on the model's device.
@@ -440,26 +431,29 @@ class RolloutEngine:
         was_training = self.model.training
         self.model.eval()  # no dropout while sampling: the logprobs must be the policy's
         try:
-            dialogues, perf = self._play(envs, seeds, group_size, generator, exact)
+            dialogues, perf = self._play(envs, seeds, group_size, generator, exact, on_done)
         finally:
             self.model.train(was_training)
         return self._to_batch(dialogues, perf)
 
-    def play(self, envs: list[Any], seeds: list[int], seed: int, exact: bool = True) -> list[Trajectory]:
+    def play(self, envs: list[Any], seeds: list[int], seed: int, exact: bool = True,
+             on_done: Callable[[int], None] | None = None) -> list[Trajectory]:
         """One episode per scenario seed, ``len(envs)`` dialogues at a time: evaluation's rollouts.
 
         Each dialogue samples from its own stream, seeded by ``(seed, scenario seed)`` alone, so which
         dialogues share a batch, and how the seeds are split across processes, change nothing but
         float rounding; with ``exact`` (the batch-invariant layout, ``ALIGN_WIDTH``) not even that.
+        ``on_done`` is told how many dialogues ended after each turn (``collect``).
         """
         out: list[Trajectory] = []
         for start in range(0, len(seeds), len(envs)):
             chunk = seeds[start : start + len(envs)]
             streams = [torch.Generator(self.device).manual_seed(dialogue_stream(seed, s)) for s in chunk]
-            out += [ep.trajectory for ep in self.collect(envs[: len(chunk)], chunk, 1, streams, exact).episodes]
+            batch = self.collect(envs[: len(chunk)], chunk, 1, streams, exact, on_done)
+            out += [ep.trajectory for ep in batch.episodes]
         return out
 
-    def _play(self, envs, seeds, group_size, generator, exact) -> tuple[list[_Dialogue], dict[str, float]]:
+    def _play(self, envs, seeds, group_size, generator, exact, on_done) -> tuple[list[_Dialogue], dict[str, float]]:
         dialogues = []
         for i, env in enumerate(envs):
             seed = seeds[i // group_size]
@@ -479,6 +473,9 @@ class RolloutEngine:
                 self._step(d, reply)
                 new_tokens += len(reply.ids)
             env_s += time.perf_counter() - start
+            ended = sum(d.done for d in active)
+            if on_done is not None and ended:
+                on_done(ended)
         tokens_per_s = new_tokens / max(generate_s, 1e-9)
         perf = {"generate_s": generate_s, "env_s": env_s, "new_tokens": float(new_tokens), "tokens_per_s": tokens_per_s}
         return dialogues, perf

@@ -2,6 +2,8 @@
 oracle) and the Stackelberg planner. Their replies are written by ``oyrl.writer`` in text envs."""
 
 from oyrl.policies.baselines import (
+    BASELINES,
+    Baseline,
     FixedStrategy,
     RandomStrategy,
     StrategyPolicy,
@@ -10,4 +12,13 @@ from oyrl.policies.baselines import (
     get_baseline,
 )
 
-__all__ = ["FixedStrategy", "RandomStrategy", "StrategyPolicy", "TypeOracle", "baseline_names", "get_baseline"]
+__all__ = [
+    "BASELINES",
+    "Baseline",
+    "FixedStrategy",
+    "RandomStrategy",
+    "StrategyPolicy",
+    "TypeOracle",
+    "baseline_names",
+    "get_baseline",
+]

@@ -1,5 +1,5 @@
-"""What every trainer shares: DESIGN.md's TensorBoard scalars from finished episodes (``tags.py``)
-and the Lagrangian harm constraint (``constraint.py``). The trainers themselves are products of
+"""What every trainer shares: DESIGN.md's TensorBoard scalars from finished episodes (``tags.py``),
+the Lagrangian harm constraint (``constraint.py``) and run names (``naming.py``). The trainers themselves are products of
 their own: ``oyrl.llm`` (GRPO/PPO of language models), ``oyrl.sb3`` (Stable-Baselines3 on
 StrategyEnvs) and ``oyrl.compare`` (reward designs x seeds).
 
