@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -18,6 +19,7 @@ import gymnasium as gym
 
 from oyrl.config import HELDOUT_SEED
 from oyrl.errors import OyrlError
+from oyrl.progress import shown as progress_shown
 
 if TYPE_CHECKING:
     from oyrl.config import ExperimentConfig, LLMExperimentConfig
@@ -489,6 +491,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if overrides:
         args.overrides = [*args.overrides, *overrides]
+    if not progress_shown():
+        # Hugging Face's own tqdm bars (loading and writing weights) stay quiet too, as ours do.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         return args.func(args)
     except OyrlError as exc:

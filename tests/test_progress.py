@@ -191,3 +191,18 @@ def test_model_policies_count_episodes_as_their_batches_end(quick_base, one_thre
     at_once = policy.engine.play(envs, seeds, 7, policy.exact)
     assert [[t.assistant for t in traj.turns] for traj in played] == \
         [[t.assistant for t in traj.turns] for traj in at_once]
+
+
+@pytest.mark.parametrize("forced,quiet", [("0", True), ("1", False)])
+def test_hugging_face_bars_follow_ours(monkeypatch, capsys, forced, quiet):
+    """Off a terminal the CLI silences transformers' own bars ("Loading weights") as well; a user's
+    own HF_HUB_DISABLE_PROGRESS_BARS is left alone."""
+    monkeypatch.setenv(progress.ENV, forced)
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
+    assert main(["envs"]) == 0
+    import os
+
+    assert (os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS") == "1") is quiet
+    monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "0")
+    monkeypatch.setenv(progress.ENV, "0")
+    assert main(["envs"]) == 0 and os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "0"
