@@ -21,7 +21,7 @@ import torch
 from trl import GRPOConfig, GRPOTrainer
 
 from oyrl.integrations.trl import OyrlRollout, trajectory_reward
-from oyrl.policies.tiny_base import build_tiny_base
+from oyrl.tinybase.build import build_tiny_base
 
 RUN_DIR = Path("runs/trl_grpo_mixed")
 

@@ -4,6 +4,7 @@
 quiet about the otherwise unused import).
 """
 
+from oyrl import _moved
 from oyrl.env import DialogueEnv, StrategyEnv, register_pack
 from oyrl.env.registration import register_builtin_envs
 from oyrl.errors import ConfigError, OyrlError, PackError
@@ -12,12 +13,23 @@ from oyrl.metrics import constructive_score
 from oyrl.rewards import RewardDesign, get_design, register_design, register_term
 from oyrl.scenarios import load_pack
 from oyrl.strategies import STRATEGIES, Strategy
-from oyrl.types import Message, Outcome, RefusalKind, ResponseFeatures, Trajectory, Turn, UserAct, UserType
+from oyrl.types import (
+    Message,
+    Outcome,
+    RefusalKind,
+    RequestTruth,
+    ResponseFeatures,
+    Trajectory,
+    Turn,
+    UserAct,
+    UserType,
+)
 from oyrl.users import ReactionParams, ScriptedUser, UserSimulator
 
 __version__ = "0.1.0"
 
 register_builtin_envs()
+_moved.install()  # old import paths of modules moved in 0.2 keep working for one release
 
 __all__ = [
     "STRATEGIES",
@@ -30,6 +42,7 @@ __all__ = [
     "PackError",
     "ReactionParams",
     "RefusalKind",
+    "RequestTruth",
     "ResponseFeatures",
     "ResponseJudge",
     "RewardDesign",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -16,10 +17,13 @@ from typing import TYPE_CHECKING
 
 import gymnasium as gym
 
+from oyrl.config import HELDOUT_SEED
 from oyrl.errors import OyrlError
+from oyrl.progress import shown as progress_shown
 
 if TYPE_CHECKING:
     from oyrl.config import ExperimentConfig, LLMExperimentConfig
+    from oyrl.policies.baselines import StrategyPolicy
 
 EXIT_USAGE = 2
 
@@ -55,21 +59,37 @@ def cmd_envs(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from oyrl.metrics import summarize
     from oyrl.policies.baselines import baseline_names, get_baseline
-    from oyrl.simulate import run_episodes
 
     if args.episodes < 1:
         raise OyrlError(f"--episodes: expected a positive number of episodes, got {args.episodes}")
     names = baseline_names() if args.policy == "all" else [p.strip() for p in args.policy.split(",") if p.strip()]
     env = _make_env(args.env, args.reward)
     policies = [get_baseline(n, env=env) for n in names]  # planners model this env's population
-    results = {p.name: summarize(run_episodes(env, p, args.episodes, args.seed)) for p in policies}
+    results = _simulate(env, policies, args.episodes, args.seed)
     if args.json:
         print(json.dumps(results[names[0]] if len(names) == 1 else results, indent=2))
         return 0
     _print_outcome_table(args.env, args.episodes, args.seed, results)
     return 0
+
+
+def _simulate(env: gym.Env, policies: list[StrategyPolicy], episodes: int, seed: int) -> dict[str, dict]:
+    """``summarize`` of ``run_episodes`` per policy, with a bar over all their episodes."""
+    from oyrl.metrics import summarize
+    from oyrl.progress import PhaseProgress
+    from oyrl.simulate import run_episodes
+
+    results = {}
+    with PhaseProgress("simulate: episodes", total=len(policies) * episodes) as bar:
+        for policy in policies:
+            bar.advance(0, policy.name)
+            trajectories = []
+            for i in range(episodes):  # one at a time, the same episodes as run_episodes(env, policy, episodes, seed)
+                trajectories += run_episodes(env, policy, 1, seed + i)
+                bar.advance()
+            results[policy.name] = summarize(trajectories)
+    return results
 
 
 def _print_outcome_table(env_label: str, episodes: int, seed: int, results: dict[str, dict]) -> None:
@@ -180,8 +200,8 @@ def cmd_judge_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from oyrl.train.compare import load_grid, run_grid
-    from oyrl.train.summary import OK_STATUSES, rich_table, write_summary
+    from oyrl.compare.grid import load_grid, run_grid
+    from oyrl.compare.summary import OK_STATUSES, rich_table, write_summary
 
     grid = load_grid(args.config, args.overrides)
     spec, base = grid.spec, grid.base
@@ -213,10 +233,9 @@ def _check_envs(cfg: ExperimentConfig | LLMExperimentConfig) -> None:
 
 
 def _train_sb3(cfg: ExperimentConfig, args: argparse.Namespace) -> dict[str, dict]:
-    """Train ``cfg``'s runs (one per seed) with a progress bar; held-out metrics per run name."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from oyrl.train.sb3 import run_name, train_run
+    """Train ``cfg``'s runs (one per seed) with a progress bar each; held-out metrics per run name."""
+    from oyrl.progress import PhaseProgress
+    from oyrl.sb3.runner import run_name, train_run
 
     _check_envs(cfg)
     runs = {run_name(cfg, seed): seed for seed in cfg.seeds}
@@ -227,13 +246,12 @@ def _train_sb3(cfg: ExperimentConfig, args: argparse.Namespace) -> dict[str, dic
                 raise OyrlError(f"{root / name} exists already; pass --overwrite to replace it, or change name/log_dir")
             shutil.rmtree(root / name)
     results = {}
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=_console()) as bar:
-        for name, seed in runs.items():
-            task = bar.add_task(name, total=cfg.total_steps)
-            start = time.perf_counter()
-            results[name] = train_run(cfg, seed, root / name, lambda done, total, t=task: bar.update(t, completed=done))
-            bar.console.print(f"{name}: {cfg.total_steps:,} steps in {time.perf_counter() - start:.0f} s")
+    console = _console()
+    for name, seed in runs.items():
+        start = time.perf_counter()
+        with PhaseProgress(name, total=cfg.total_steps) as bar:
+            results[name] = train_run(cfg, seed, root / name, lambda done, total: bar.update(done))
+        console.print(f"{name}: {cfg.total_steps:,} steps in {time.perf_counter() - start:.0f} s")
     return results
 
 
@@ -243,9 +261,12 @@ def _train_llm(cfg: LLMExperimentConfig, args: argparse.Namespace) -> dict[str, 
     import yaml
     from accelerate import PartialState
 
-    from oyrl.train.trainer import LLMTrainer, cpu_only
+    from oyrl.llm.trainer import LLMTrainer, cpu_only, run_name
 
     _check_envs(cfg)
+    # Unnamed runs are named after what runs; set here, so the saved config.yaml re-runs into the same
+    # directory and the summary after training points at it.
+    cfg.name = run_name(cfg)
     state = PartialState(cpu=cpu_only())  # the trainer's Accelerator shares this process state
     run_dir = Path(args.resume) if args.resume else Path(cfg.log_dir) / cfg.name
     if args.resume and not run_dir.is_dir():
@@ -283,14 +304,26 @@ def cmd_train(args: argparse.Namespace) -> int:
     if results is None:
         return 0
     if args.baselines:
-        from oyrl.policies.baselines import baseline_names, get_baseline
-        from oyrl.train.sb3 import evaluate_policy
-
-        results |= {name: evaluate_policy(cfg, get_baseline(name)) for name in baseline_names()}
+        results |= _evaluate_baselines(cfg)
     env_label = cfg.env.id + "".join(f" {key}={value}" for key, value in cfg.eval.env_arguments(cfg.env).items())
     _print_outcome_table(env_label, cfg.eval.episodes, cfg.eval.seed, results)
     print(f"TensorBoard: tensorboard --logdir {Path(cfg.log_dir) / cfg.name}")
     return 0
+
+
+def _evaluate_baselines(cfg: ExperimentConfig | LLMExperimentConfig) -> dict[str, dict]:
+    """Every baseline on ``cfg``'s held-out users, with a bar over the baselines."""
+    from oyrl.policies.baselines import baseline_names, get_baseline
+    from oyrl.progress import PhaseProgress
+    from oyrl.sb3.runner import evaluate_policy
+
+    results = {}
+    with PhaseProgress("evaluating the baselines", total=len(baseline_names())) as bar:
+        for name in baseline_names():
+            bar.advance(0, name)
+            results[name] = evaluate_policy(cfg, get_baseline(name))
+            bar.advance()
+    return results
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -299,6 +332,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from oyrl.eval import EvalConfig, evaluate
     from oyrl.eval.metrics import HEADLINE
+    from oyrl.progress import echo
 
     config = EvalConfig(suite=args.suite, episodes=args.episodes, seed=args.seed, simulator=args.simulator,
                         reward=args.reward)
@@ -310,7 +344,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report = evaluate(
         args.policies, config, out_dir=out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
         temperature=args.temperature, exact=not args.fast,
-        progress=lambda policy, simulator: console.print(f"[dim]{policy} on {simulator}...[/dim]"),
+        progress=lambda policy, simulator: echo(console, f"[dim]{policy} on {simulator}...[/dim]"),
     )
     if args.json:
         print((out / "report.json").read_text())
@@ -338,15 +372,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``oyrl`` command."""
-    parser = argparse.ArgumentParser(prog="oyrl", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _envs_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("envs", help="list registered environments")
     p.add_argument("--json", action="store_true", help="print id -> description as JSON")
     p.set_defaults(func=cmd_envs)
 
+
+def _simulate_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("simulate", help="run baseline policies and print outcome rates per user type")
     p.add_argument("--env", default="oyrl/Mixed-v0", help="environment id (default: oyrl/Mixed-v0)")
     p.add_argument(
@@ -358,12 +390,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the rates as JSON")
     p.set_defaults(func=cmd_simulate)
 
+
+def _play_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("play", help="be the assistant: type replies and watch a simulated user react")
     p.add_argument("--env", default="oyrl/Mixed-v0", help="text environment id (default: oyrl/Mixed-v0)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--reward", default=None, help="reward design name or YAML")
     p.set_defaults(func=cmd_play)
 
+
+def _train_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train the runs of an experiment config and print held-out results")
     p.add_argument("config", help="experiment YAML, e.g. experiments/sb3_constructive.yaml")
     p.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides, e.g. algo.learning_rate=1e-3")
@@ -372,12 +408,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="RUN_DIR", help="LLM runs: continue RUN_DIR from its newest intact checkpoint")
     p.set_defaults(func=cmd_train)
 
+
+def _eval_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="evaluate policies on a suite of simulated users, with confidence intervals")
     p.add_argument("policies", nargs="+", metavar="POLICY",
                    help="a model directory or hub id, an SB3 .zip, a baseline name, or module:function (messages -> reply)")
     p.add_argument("--suite", default="constructive", help="constructive, crisis, jailbreak or dual_use")
     p.add_argument("--episodes", type=int, default=500, help="episodes per policy and simulator (default: 500)")
-    p.add_argument("--seed", type=int, default=1_000_000, help="first scenario seed (default: 1000000, held out)")
+    p.add_argument("--seed", type=int, default=HELDOUT_SEED, help=f"first scenario seed (default: {HELDOUT_SEED}, held out)")
     p.add_argument("--simulator", default="in_distribution",
                    help="in_distribution, heldout (in distribution beside every held-out simulator) or one simulator")
     p.add_argument("--reward", default="constructive", help="reward design the episodes' returns are scored with")
@@ -393,10 +431,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print report.json instead of the tables")
     p.set_defaults(func=cmd_eval)
 
+
+def _check_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="validate scenario packs")
     p.add_argument("packs", nargs="+", help="pack YAML files")
     p.set_defaults(func=cmd_check)
 
+
+def _judge_eval_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("judge-eval", help="score a response judge against labelled replies (docs/judge.md)")
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="labelled files of one --format, pooled (e.g. tests/data/judge_labels.jsonl)")
@@ -413,6 +455,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_judge_eval)
 
+
+def _compare_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compare", help="train reward designs x seeds in parallel; summary table, CSV and Pareto plot")
     p.add_argument("config", help="compare YAML (see experiments/compare_rewards.yaml)")
     p.add_argument(
@@ -420,6 +464,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the compare file's keys (workers=4, seeds=[0,1,2]) or the base experiment's (total_steps=50000)",
     )
     p.set_defaults(func=cmd_compare)
+
+
+#: The subcommands, each adding its parser to the ``oyrl`` parser's subparsers, in ``--help`` order.
+SUBCOMMANDS = (_envs_parser, _simulate_parser, _play_parser, _train_parser, _eval_parser, _check_parser,
+               _judge_eval_parser, _compare_parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``oyrl`` command."""
+    parser = argparse.ArgumentParser(prog="oyrl", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add_subcommand in SUBCOMMANDS:
+        add_subcommand(sub)
     return parser
 
 
@@ -434,6 +491,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if overrides:
         args.overrides = [*args.overrides, *overrides]
+    if not progress_shown():
+        # Hugging Face's own tqdm bars (loading and writing weights) stay quiet too, as ours do.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         return args.func(args)
     except OyrlError as exc:

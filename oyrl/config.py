@@ -4,26 +4,38 @@ Two kinds share it: ``sb3`` (Stable-Baselines3 on Strategy envs) and ``llm`` (GR
 on text envs); both use the same env, reward, held-out evaluation and constraint blocks.
 
 Every field is documented once, here, next to its definition. Unknown keys are errors naming the
-key and the closest valid one. Values derived from others are computed in ``ExperimentConfig``'s
-properties, nowhere else.
+key and the closest valid one. Values derived from others are computed in each config's properties
+(under "derived values"), nowhere else. What makes GRPO GRPO and PPO PPO (loss, advantage estimator,
+value head, default KL placement, group requirement) is one ``LLM_ALGORITHMS`` entry each; the
+trainer's runtime settings are these specs themselves (the rollout engine samples by ``RolloutSpec``,
+the losses read ``LLMAlgoSpec``).
 
     oyrl train experiments/sb3_constructive.yaml algo.learning_rate=1e-3 seeds=[0,1,2]
 """
 
 from __future__ import annotations
 
-import difflib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from oyrl.errors import ConfigError
+from oyrl.schema import StrictModel, did_you_mean, read_yaml
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True)
+class _Strict(StrictModel):
+    model_config = ConfigDict(validate_assignment=True)
 
 
 class EnvSpec(_Strict):
@@ -70,12 +82,17 @@ class AlgoSpec(_Strict):
     synchronisation to these tiny networks, and parallel runs would oversubscribe the cores."""
 
 
+#: First scenario seed of every held-out evaluation (trainers, ``oyrl eval``, the quickstart): training
+#: environments reset with seeds below it, so evaluation users are never training users.
+HELDOUT_SEED = 1_000_000
+
+
 class _HeldOut(_Strict):
     """Held-out evaluation seeds: the same for every run, so designs are judged alike."""
 
     episodes: int = Field(1000, ge=1)
     """Episodes per evaluation."""
-    seed: int = Field(1_000_000, ge=0)
+    seed: int = Field(HELDOUT_SEED, ge=0)
     """First evaluation seed; training environments never reset with seeds in
     ``[seed, seed + episodes)``."""
 
@@ -166,11 +183,50 @@ class ExperimentConfig(_Strict):
 # ---- LLM experiments (kind: llm) ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LLMAlgorithm:
+    """What makes an LLM algorithm itself: one entry of ``LLM_ALGORITHMS`` per ``algo.name``.
+
+    Config validation, the trainer and the model builder read these instead of testing the name,
+    so a variant (say Dr. GRPO's or RLOO's advantages) is one more entry. The hyperparameters stay
+    in ``LLMAlgoSpec``; this is what they cannot change.
+    """
+
+    loss: str
+    """Key of ``oyrl.llm.losses.LOSSES``: the per-token objective of the update."""
+    advantages: str
+    """Key of ``oyrl.llm.losses.ADVANTAGES``: how the shaped rewards become per-token advantages."""
+    value_head: bool
+    """The policy carries a critic (a scalar head on its last hidden state), trained by the loss."""
+    kl_placement: Literal["loss", "reward"]
+    """Where the KL penalty goes when ``kl.placement`` is not set: as in the algorithm's paper."""
+    min_group_size: int = 1
+    """Smallest ``algo.group_size`` the advantage estimator works with."""
+    group_note: str = ""
+    """Why ``min_group_size`` (said in the config error)."""
+
+
+#: ``algo.name`` -> the algorithm. Sources: GRPO, Shao et al. 2024 (advantages relative to the other
+#: replies to the same user, no critic, KL in the loss); PPO for language models, Ziegler et al. 2019
+#: and InstructGPT (GAE with a value head, KL in the reward).
+LLM_ALGORITHMS: dict[str, LLMAlgorithm] = {
+    "grpo": LLMAlgorithm(loss="grpo", advantages="group", value_head=False, kl_placement="loss",
+                         min_group_size=2, group_note="advantages are relative to the group"),
+    "ppo": LLMAlgorithm(loss="ppo", advantages="gae", value_head=True, kl_placement="reward"),
+}
+
+#: The KL estimator of each placement when ``kl.estimator`` is not set (Schulman 2020's names): k3 in
+#: the loss (GRPO's: unbiased, low variance, never negative); k1 in the reward, whose sum over an
+#: episode is an unbiased estimate of the sequence KL the return then pays (Ziegler et al. 2019).
+KL_ESTIMATOR_DEFAULTS: dict[str, str] = {"loss": "k3", "reward": "k1"}
+
+
 class LLMAlgoSpec(_Strict):
     """GRPO or PPO on an LLM policy; one iteration = collect episodes, then update on them."""
 
-    name: Literal["grpo", "ppo"] = "grpo"
-    """``grpo`` (group-normalised episode returns, no critic) or ``ppo`` (value head, GAE)."""
+    name: str = "grpo"
+    """A key of ``LLM_ALGORITHMS``: ``grpo`` (group-normalised episode returns, no critic) or ``ppo``
+    (value head, GAE)."""
     learning_rate: float = Field(1e-4, gt=0)
     """AdamW peak learning rate."""
     lr_schedule: Literal["constant", "linear", "cosine"] = "constant"
@@ -182,8 +238,8 @@ class LLMAlgoSpec(_Strict):
     groups: int = Field(8, ge=1)
     """Scenario seeds per iteration and process."""
     group_size: int = Field(4, ge=1)
-    """Episodes per scenario seed (GRPO's G; needs >= 2 for GRPO). Episodes per iteration and process:
-    ``groups * group_size``."""
+    """Episodes per scenario seed (GRPO's G), at least the algorithm's ``min_group_size`` (2 for GRPO).
+    Episodes per iteration and process: ``groups * group_size``."""
     epochs: int = Field(1, ge=1)
     """Passes over each iteration's episodes."""
     minibatches: int = Field(1, ge=1)
@@ -191,11 +247,11 @@ class LLMAlgoSpec(_Strict):
     max_grad_norm: float = Field(1.0, gt=0)
     """Gradient clipping by global norm."""
     clip_eps: float = Field(0.2, gt=0)
-    """Ratio clip epsilon of the surrogate objective."""
+    """Ratio clip epsilon of the surrogate objective (Schulman et al. 2017)."""
     ent_coef: float = Field(0.0, ge=0)
     """Entropy bonus weight (entropy is logged either way)."""
     scale_advantages: bool = True
-    """GRPO: divide by the group's std; False gives Dr. GRPO's mean-only centring."""
+    """GRPO: divide by the group's std; False gives Dr. GRPO's mean-only centring (Liu et al. 2025)."""
     gamma: float = Field(1.0, gt=0, le=1)
     """PPO: discount per policy token."""
     gae_lambda: float = Field(0.95, ge=0, le=1)
@@ -203,16 +259,31 @@ class LLMAlgoSpec(_Strict):
     vf_coef: float = Field(0.5, ge=0)
     """PPO: value-loss weight."""
     vf_clip: float | None = Field(0.2, gt=0)
-    """PPO: clip of the value change per update; null for an unclipped value loss."""
+    """PPO: clip of the value change around the rollout's values per update; null for an unclipped
+    value loss."""
+
+    @field_validator("name")
+    @classmethod
+    def _known_algorithm(cls, name: str) -> str:
+        if name not in LLM_ALGORITHMS:
+            raise ValueError(f"expected one of {', '.join(sorted(LLM_ALGORITHMS))}")
+        return name
 
     @model_validator(mode="after")
     def _groups_valid(self) -> LLMAlgoSpec:
-        if self.name == "grpo" and self.group_size < 2:
-            raise ValueError(f"grpo needs group_size >= 2 (advantages are relative to the group), got {self.group_size}")
+        need = self.algorithm.min_group_size
+        if self.group_size < need:
+            raise ValueError(f"{self.name} needs group_size >= {need} ({self.algorithm.group_note}), "
+                             f"got {self.group_size}")
         if self.minibatches > self.groups * self.group_size:
             raise ValueError(f"minibatches ({self.minibatches}) exceeds the episodes per iteration "
                              f"({self.groups * self.group_size})")
         return self
+
+    @property
+    def algorithm(self) -> LLMAlgorithm:
+        """The registry entry of ``name``."""
+        return LLM_ALGORITHMS[self.name]
 
 
 class KLSpec(_Strict):
@@ -220,15 +291,18 @@ class KLSpec(_Strict):
 
     placement: Literal["loss", "reward"] | None = None
     """``loss``: ``+ beta * KL`` in the loss; ``reward``: ``- beta * KL_t`` on every policy token's reward.
-    Default: ``loss`` for GRPO, ``reward`` for PPO (as in their papers)."""
+    Default: the algorithm's (``LLMAlgorithm.kl_placement``: ``loss`` for GRPO, ``reward`` for PPO)."""
     estimator: Literal["k1", "k2", "k3"] | None = None
-    """Per-token KL estimator (Schulman 2020). Default: k3 in the loss, k1 in the reward."""
+    """Per-token KL estimator (Schulman 2020). Default: the placement's (``KL_ESTIMATOR_DEFAULTS``: k3
+    in the loss, k1 in the reward)."""
     controller: Literal["fixed", "adaptive"] = "fixed"
-    """``adaptive``: beta follows ``target`` (Ziegler et al. 2019), in either placement."""
+    """A key of ``oyrl.llm.kl.KL_CONTROLLERS``. ``adaptive``: beta follows ``target`` (Ziegler et al.
+    2019), in either placement."""
     coef: float = Field(0.04, ge=0)
     """beta (the initial beta when adaptive)."""
     target: float | None = Field(None, gt=0)
-    """Adaptive: KL to hold, in nats per policy token (mean of k3 over the iteration's tokens)."""
+    """Adaptive: the KL to hold, in nats per policy token: the token mean of k3 over the iteration's
+    episodes (``kl/mean``), which is what the controller is fed."""
     horizon: int = Field(10_000, ge=1)
     """Adaptive: episodes over which beta can change by 20%."""
 
@@ -240,16 +314,21 @@ class KLSpec(_Strict):
 
 
 class RolloutSpec(_Strict):
-    """How replies are sampled (``oyrl.train.rollout.RolloutConfig``)."""
+    """How replies are sampled: the settings of ``oyrl.llm.rollout.RolloutEngine`` (training, the
+    trainer's evaluation, ``oyrl eval`` and the TRL rollout all sample through it)."""
 
-    max_new_tokens: int = Field(48, ge=1)
-    """Longest reply in tokens."""
+    max_new_tokens: int = Field(112, ge=1)
+    """Longest reply in tokens; a longer one is cut (and closed by the chat template, masked out of
+    the loss). 112: the tiny base's empathic replies end with the crisis resource after ~90 tokens,
+    and a shorter budget cuts it off (vulnerable users then never reach a safe resolution)."""
     temperature: float = Field(1.0, gt=0)
-    """Sampling temperature (the loss uses the same)."""
+    """Softmax temperature; logprobs are recorded, and the loss recomputes them, under
+    ``logits / temperature``."""
     top_p: float = Field(1.0, gt=0, le=1)
-    """Nucleus sampling mass."""
+    """Nucleus sampling mass. Below 1 the sampled distribution is the truncated one, while the recorded
+    logprobs stay those of the untruncated policy (as the loss recomputes them): slightly off-policy."""
     system_prompt: str | None = None
-    """System message before each opening."""
+    """System message placed before each opening, if any."""
 
 
 class LoraSpec(_Strict):
@@ -292,8 +371,9 @@ class CheckpointSpec(_Strict):
 class LLMExperimentConfig(_Strict):
     """An LLM experiment: GRPO or PPO of a causal LM on a text environment."""
 
-    name: str = Field(min_length=1)
-    """The run directory is ``<log_dir>/<name>``."""
+    name: str | None = Field(None, min_length=1)
+    """The run directory is ``<log_dir>/<name>``; unset, ``<log_dir>/<env>__<design>__<algo>__seed<k>``
+    (``oyrl.train.naming.run_name``, as strategy-level runs are named)."""
     kind: Literal["llm"] = "llm"
     """Experiment kind."""
     env: EnvSpec = EnvSpec(id="oyrl/Mixed-v0")
@@ -326,15 +406,17 @@ class LLMExperimentConfig(_Strict):
     threads: int | None = Field(None, ge=1)
     """Torch CPU threads per process; default: torch's choice."""
 
+    # ---- derived values --------------------------------------------------------------------------
+
     @property
     def kl_placement(self) -> str:
         """Where the KL penalty goes: the configured placement or the algorithm's default."""
-        return self.kl.placement or ("loss" if self.algo.name == "grpo" else "reward")
+        return self.kl.placement or self.algo.algorithm.kl_placement
 
     @property
     def kl_estimator(self) -> str:
-        """The configured estimator or the placement's default."""
-        return self.kl.estimator or ("k3" if self.kl_placement == "loss" else "k1")
+        """The configured estimator or the placement's default (``KL_ESTIMATOR_DEFAULTS``)."""
+        return self.kl.estimator or KL_ESTIMATOR_DEFAULTS[self.kl_placement]
 
     @property
     def episodes_per_iteration(self) -> int:
@@ -359,8 +441,7 @@ def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def _unknown_key(key: str, model: type[BaseModel]) -> ConfigError:
     paths = _field_paths(model)
-    hint = difflib.get_close_matches(key, paths, n=1, cutoff=0.6)
-    return ConfigError(f"unknown key {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    return ConfigError(f"unknown key {key!r}" + did_you_mean(key, paths))
 
 
 def apply_overrides(raw: dict[str, Any], overrides: list[str], model: type[BaseModel]) -> dict[str, Any]:
@@ -402,15 +483,9 @@ def validate(raw: dict[str, Any], model: type[BaseModel], source: str) -> Any:
         raise ConfigError(f"{source}: {key}: {msg}, got {err.get('input')!r}") from None
 
 
-def read_yaml(path: str | Path) -> dict[str, Any]:
-    """A YAML mapping from a file, with one-line errors."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: YAML syntax error: {str(exc).splitlines()[0]}") from None
+def read_config(path: str | Path) -> dict[str, Any]:
+    """A YAML mapping of config keys from a file, with one-line errors."""
+    raw = read_yaml(path, "config file", ConfigError)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of config keys, got {type(raw).__name__}")
     return raw
@@ -421,7 +496,7 @@ KINDS: dict[str, type[BaseModel]] = {"sb3": ExperimentConfig, "llm": LLMExperime
 
 def load_experiment(path: str | Path, overrides: list[str] = ()) -> ExperimentConfig | LLMExperimentConfig:
     """Load an experiment config (its ``kind`` picks the schema), apply ``key=value`` overrides, validate."""
-    raw = read_yaml(path)
+    raw = read_config(path)
     kind = raw.get("kind", "sb3")
     if kind not in KINDS:
         raise ConfigError(f"{path}: kind: expected one of {sorted(KINDS)}, got {kind!r}")

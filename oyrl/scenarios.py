@@ -38,14 +38,12 @@ has one and the train bank otherwise (likewise held-out tactics per Strata level
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -56,7 +54,8 @@ from pydantic import (
     model_validator,
 )
 
-from oyrl.errors import ConfigError, PackError, read_user_file
+from oyrl.errors import ConfigError, PackError
+from oyrl.schema import StrictModel, did_you_mean, read_yaml
 from oyrl.types import UserAct, UserType
 from oyrl.users.params import ReactionParams
 
@@ -131,8 +130,8 @@ def template_slots(template: str) -> set[str]:
     return names
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(StrictModel):
+    model_config = ConfigDict(frozen=True)
 
 
 class InitialState(_Strict):
@@ -192,11 +191,7 @@ class Persona(_Strict):
         names = ReactionParams.names()
         for key in value:
             if key not in names:
-                hint = difflib.get_close_matches(key, names, n=1)
-                raise ValueError(
-                    f"unknown reaction parameter {key!r}"
-                    + (f"; did you mean {hint[0]!r}?" if hint else "")
-                )
+                raise ValueError(f"unknown reaction parameter {key!r}" + did_you_mean(key, names))
         return value
 
 
@@ -244,8 +239,7 @@ def _format_loc(loc: tuple) -> str:
 def _pydantic_message(err: dict, fields_at: list[str]) -> str:
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
-        hint = difflib.get_close_matches(key, fields_at, n=1)
-        return f"unknown field {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+        return f"unknown field {key!r}" + did_you_mean(key, fields_at)
     if err["type"] == "missing":
         return f"missing required field {str(err['loc'][-1])!r}"
     if err["type"] == "value_error":  # our own validators already say what they got
@@ -270,7 +264,11 @@ def _fields_at(loc: tuple) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class CompiledPersona:
-    """A persona ready for the simulator: banks merged with the pack's shared banks."""
+    """A persona ready for the simulator: banks merged with the pack's shared banks.
+
+    The simulator reads it as an ``oyrl.users.persona.UserPersona`` (the fields it needs), so the
+    users layer does not depend on the pack loader.
+    """
 
     spec: Persona
     params: ReactionParams
@@ -467,17 +465,6 @@ def _compile(schema: PackSchema, source: str) -> _Loaded:
     return _Loaded(schema.name, schema.description, schema.episode.max_turns, personas, weights, missing, heldout_texts)
 
 
-def _read_yaml(path: Path) -> Any:
-    text = read_user_file(path, "scenario pack file", PackError)
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PackError(f"{path}: {where}YAML syntax error: {problem}") from None
-
-
 def _resolve_pack_path(name: str, near: Path) -> Path:
     from oyrl.resources import builtin_pack_path
 
@@ -513,7 +500,7 @@ def load_pack(path: str | Path, split: str = "train") -> ScenarioPack:
 
 
 def _load(path: Path, seen: tuple[Path, ...]) -> _Loaded:
-    raw = _read_yaml(path)
+    raw = read_yaml(path, "scenario pack file", PackError)
     if not isinstance(raw, dict):
         raise PackError(f"{path}: <top level>: expected a mapping of pack fields, got {_show(raw)}")
     try:

@@ -11,7 +11,7 @@ import numpy as np
 from oyrl.env.dialogue import DialogueEnv
 from oyrl.env.strategy import StrategyEnv
 from oyrl.policies.baselines import StrategyPolicy
-from oyrl.policies.grammar import ResponseGrammar
+from oyrl.writer.grammar import ResponseGrammar
 from oyrl.strategies import STRATEGIES, Strategy
 from oyrl.types import Trajectory
 

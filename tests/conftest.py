@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from oyrl.policies.tiny_base import TinyBaseRecipe, build_tiny_base
+from oyrl.tinybase.build import TinyBaseRecipe, build_tiny_base
 
 
 @pytest.fixture(scope="session")

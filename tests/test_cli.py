@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from oyrl.cli import main
+from oyrl.env.registration import make_env
+from oyrl.metrics import summarize
+from oyrl.policies.baselines import get_baseline
+from oyrl.simulate import run_episodes
 
 
 def test_envs_lists_builtin_ids(capsys):
@@ -29,12 +33,26 @@ def test_simulate_json_has_the_documented_shape(capsys):
     assert set(out["overall"]) == set(out["by_user_type"]["benign"])
     assert main([*args, "--seed", "3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == out  # same seed, same numbers
+    # The command plays episode by episode (for its progress bar): the episodes of run_episodes.
+    env = make_env("oyrl/Mixed-Strategy-v0", None)
+    assert json.loads(json.dumps(summarize(run_episodes(env, get_baseline("always_hard_refusal"), 200, 3)))) == out
 
 
-def test_simulate_table_shows_every_policy(capsys):
-    assert main(["simulate", "--env", "oyrl/Mixed-v0", "--policy", "always_hard_refusal,type_oracle", "--episodes", "30"]) == 0
-    out = capsys.readouterr().out
-    assert "always_hard_refusal" in out and "type_oracle" in out and "constructive" in out
+def test_simulate_table_shows_every_policy_with_its_rates(capsys):
+    args = ["simulate", "--env", "oyrl/Mixed-v0", "--policy", "always_hard_refusal,type_oracle", "--episodes", "30"]
+    assert main([*args, "--json"]) == 0
+    rates = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:-1]]
+            for line in capsys.readouterr().out.splitlines() if line.startswith("│ ") and "_" in line}
+    assert set(rows) == {"always_hard_refusal", "type_oracle"}
+    for name, cells in rows.items():
+        res, by_type = rates[name], rates[name]["by_user_type"]
+        assert cells[0] == f"{res['constructive_score']:+.3f}"  # the constructive score column
+        assert cells[1] == f"{by_type['benign']['task_success_rate']:.1%}"
+        assert cells[6] == f"{by_type['malicious']['attack_repelled_rate']:.1%}"
+        assert cells[-1] == f"{res['overall']['mean_turns']:.2f}"
+    assert rows["type_oracle"][0] != rows["always_hard_refusal"][0]
 
 
 def test_play_reads_replies_and_reveals_the_hidden_user(monkeypatch, capsys):

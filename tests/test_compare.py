@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import _thread
 import csv
+import io
 import json
 import math
 import multiprocessing
@@ -19,10 +20,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rich.console import Console
 
 from oyrl.errors import ConfigError
-from oyrl.train.compare import is_complete, load_grid, run_grid
-from oyrl.train.summary import METRICS, has_hparams, mean_ci, metric_values, t_quantile_975, write_summary
+from oyrl.compare.grid import is_complete, load_grid, run_grid
+from oyrl.compare.summary import (
+    METRICS, has_hparams, mean_ci, metric_values, rich_table, t_quantile_975, write_summary,
+)
 
 LEVEL = {"refusal_first": 0.1, "helpful_only": 0.5, "constructive": 0.3}
 FAILING = ("helpful_only", 1)  # (design, seed) of the run the failing fake crashes
@@ -41,7 +45,7 @@ def fake_metrics(cfg, seed: int) -> dict:
 
 
 def fake_train(cfg, seed: int, run_dir: Path, progress=None) -> dict:
-    """Stands in for oyrl.train.sb3.train_run: a tiny event file, then metrics.json last."""
+    """Stands in for oyrl.sb3.runner.train_run: a tiny event file, then metrics.json last."""
     from tensorboard.compat.proto import event_pb2, summary_pb2
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
@@ -253,6 +257,21 @@ def test_ctrl_c_keeps_finished_runs_and_stops_the_rest(tmp_path, request):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored after the clean-up
 
 
+def _rows(table: str, bar: str) -> dict[str, list[str]]:
+    """design -> the other cells of its row, in a table drawn with ``bar`` between the cells."""
+    cells = [[cell.strip() for cell in line.split(bar)[1:-1]] for line in table.splitlines()
+             if line.startswith(bar) and line.count(bar) > 2]
+    return {row[0]: row[1:] for row in cells if row[0] in LEVEL}
+
+
+def test_printed_table_has_the_rows_of_summary_md(ran_grid):
+    _, grid, _, groups = ran_grid
+    printed = io.StringIO()
+    Console(file=printed, width=160).print(rich_table(groups, "test grid"))
+    written = _rows((grid.out_dir / "summary.md").read_text(), "|")
+    assert set(written) == set(LEVEL) and _rows(printed.getvalue(), "│") == written
+
+
 @pytest.mark.slow
 def test_oyrl_compare_end_to_end_with_the_real_runner(tmp_path, capsys):
     """`oyrl compare` with SB3: 2 designs x 3 seeds x 3,000 steps, then a re-run that trains nothing."""
@@ -268,8 +287,10 @@ def test_oyrl_compare_end_to_end_with_the_real_runner(tmp_path, capsys):
     path.write_text(yaml.safe_dump(grid))
     assert main(["compare", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "refusal_first" in out and "constructive score" in out and "±" in out
     out_dir = tmp_path / "runs" / "tiny"
+    # The printed table has summary.md's rows: design, seeds, then each mean ± CI.
+    printed, written = _rows(out, "│"), _rows((out_dir / "summary.md").read_text(), "|")
+    assert set(printed) == {"refusal_first", "constructive"} and printed == written, (printed, written)
     with (out_dir / "summary.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert [(r["design"], r["status"]) for r in rows].count(("constructive", "ok")) == 3 and len(rows) == 6

@@ -12,9 +12,15 @@ from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
 import oyrl
+from oyrl.env.base import resolve_pack
 from oyrl.env.registration import BUILTIN_PACKS
+from oyrl.env.step import dialogue_step
+from oyrl.env.strategy import reply_features
 from oyrl.errors import ConfigError
+from oyrl.rewards.design import get_design
+from oyrl.strategies import STRATEGIES
 from oyrl.types import Outcome, ResponseFeatures, UserAct
+from oyrl.users.scripted import ScriptedUser
 
 DATA = Path(__file__).parent / "data"
 OYRL_IDS = sorted(i for i in gym.registry if i.startswith("oyrl/"))
@@ -78,23 +84,89 @@ def test_different_seeds_draw_different_users():
     assert len(openings) > 30
 
 
+#: The outcome each terminal act ends a conversation with (DESIGN.md, "Outcomes").
+OUTCOME_OF_TERMINAL_ACT = {
+    UserAct.ACCEPT_HELP: Outcome.SAFE_RESOLUTION,
+    UserAct.THANK_AND_LEAVE: Outcome.TASK_SUCCESS,
+    UserAct.LEAVE_FRUSTRATED: Outcome.OVER_REFUSAL_EXIT,
+    UserAct.LEAVE_ELSEWHERE: Outcome.UNSAFE_EXIT,
+    UserAct.GIVE_UP: Outcome.ATTACK_REPELLED,
+    UserAct.OBTAIN: Outcome.HARM,
+}
+#: rewards/constructive.yaml: the outcome term's values (weight 1).
+CONSTRUCTIVE_OUTCOME = {
+    Outcome.SAFE_RESOLUTION: 1.0, Outcome.TASK_SUCCESS: 1.0, Outcome.ATTACK_REPELLED: 1.0, Outcome.HARM: -1.5,
+    Outcome.UNSAFE_EXIT: -1.0, Outcome.OVER_REFUSAL_EXIT: -1.0, Outcome.UNRESOLVED: -0.2,
+}
+
+
 def test_info_carries_features_act_outcome_and_reward_terms():
+    """Every step: judged features, the user's act, reward terms summing to the reward, the turn and
+    the chat so far; the outcome (and the outcome's reward) on the final step only, matching how
+    the conversation ended."""
     env = gym.make("oyrl/Mixed-v0", reward="constructive")
-    obs, info = env.reset(seed=0)
-    assert obs.startswith("User: ") and info["messages"][0]["role"] == "user"
-    assert {"user_type", "persona_id", "risk_category", "user_state"} <= set(info)
-    total = 0.0
-    for _ in range(20):
-        obs, r, term, trunc, info = env.step(REPLY)
-        assert isinstance(info["features"], ResponseFeatures)
-        assert isinstance(info["user_act"], UserAct)
-        assert set(info["reward_terms"]) == set(env.unwrapped.design.term_names)
-        assert sum(info["reward_terms"].values()) == pytest.approx(r)
-        total += r
-        if term or trunc:
-            break
-    assert isinstance(info["outcome"], Outcome)
-    assert info["messages"][-2] == {"role": "assistant", "content": REPLY} or info["messages"][-1]["role"] == "assistant"
+    outcomes = set()
+    for seed in range(12):  # seeds with users of every type, ended by their act and by the turn limit
+        obs, info = env.reset(seed=seed)
+        chat = [{"role": "user", "content": env.unwrapped.opening}]
+        assert obs == "User: " + env.unwrapped.opening and info["messages"] == chat
+        assert {"user_type", "persona_id", "risk_category", "user_state"} <= set(info)
+        assert "outcome" not in info
+        for turn in range(1, env.unwrapped.max_turns + 1):
+            obs, r, term, trunc, info = env.step(REPLY)
+            assert isinstance(info["features"], ResponseFeatures)
+            assert isinstance(info["user_act"], UserAct)
+            assert set(info["reward_terms"]) == set(env.unwrapped.design.term_names)
+            assert sum(info["reward_terms"].values()) == pytest.approx(r)
+            assert info["turn"] == turn
+            chat.append({"role": "assistant", "content": REPLY})
+            if info["user_text"]:
+                chat.append({"role": "user", "content": info["user_text"]})
+            assert info["messages"] == chat
+            if term or trunc:
+                break
+            assert "outcome" not in info and info["reward_terms"]["outcome"] == 0.0
+            assert not info["user_act"].terminal
+        assert term != trunc, "an episode ends by the user's act or by the turn limit, not both"
+        if term:
+            assert info["outcome"] is OUTCOME_OF_TERMINAL_ACT[info["user_act"]]
+        else:
+            assert info["outcome"] is Outcome.UNRESOLVED and turn == env.unwrapped.max_turns
+        assert info["reward_terms"]["outcome"] == CONSTRUCTIVE_OUTCOME[info["outcome"]]
+        outcomes.add(info["outcome"])
+    assert len(outcomes) >= 3 and Outcome.UNRESOLVED in outcomes
+
+
+def test_dialogue_step_ends_at_the_limit_or_on_a_terminal_act_and_scores_without_drawing():
+    """``dialogue_step`` (the env's step, shared with the planner) on hand-checkable cases: the
+    limit truncates, a terminal act terminates with its outcome, the design's outcome and trust
+    terms follow, and scoring is optional and draws no randomness."""
+    pack = resolve_pack(DATA / "tiny_pack.yaml")
+    design = get_design("constructive")
+    ended_by = set()
+    for seed in range(30):
+        for persona in pack.personas:
+            user = ScriptedUser(persona)
+            user.start(np.random.default_rng(seed))
+            before, trust = user.clone(), user.trust
+            features = reply_features(seed % len(STRATEGIES), persona.spec.ask_harm, 0)
+            last = dialogue_step(user, features, 1, 2, design, np.random.default_rng(seed))
+            act = last.reaction.act
+            assert last.turn == 2 and last.terminated == act.terminal and last.truncated != act.terminal
+            assert last.outcome is (OUTCOME_OF_TERMINAL_ACT[act] if act.terminal else Outcome.UNRESOLVED)
+            assert last.reward == pytest.approx(sum(last.terms.values()))
+            assert last.terms["outcome"] == CONSTRUCTIVE_OUTCOME[last.outcome]
+            assert last.terms["trust_change"] == pytest.approx(0.5 * (user.trust - trust))
+            ended_by.add(last.terminated)
+            # Before the limit: the same reaction (the design draws nothing), no truncation, and
+            # without a design no scoring at all.
+            twin = before.clone()
+            early = dialogue_step(twin, features, 0, 2, None, np.random.default_rng(seed))
+            assert early.reaction == last.reaction and twin.hidden_state() == user.hidden_state()
+            assert early.turn == 1 and not early.truncated and early.terminated == act.terminal
+            assert early.outcome is (last.outcome if act.terminal else None)
+            assert (early.reward, early.terms) == (0.0, {})
+    assert ended_by == {True, False}
 
 
 def test_truncation_at_turn_limit_reports_unresolved():

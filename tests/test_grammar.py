@@ -14,10 +14,10 @@ from statistics import fmean
 import numpy as np
 import pytest
 
-from oyrl.judges.cues import request_harm, topic_of
+from oyrl.cues.reader import request_harm, topic_of
 from oyrl.judges.lexical import LexicalJudge
-from oyrl.policies.grammar import PLANS, ResponseGrammar, echo_ask
-from oyrl.policies.phrases import BENIGN, DECLINE, GENERAL, HARMFUL, OMITTED, PERSONAL, TOPICS
+from oyrl.writer.grammar import PLANS, ResponseGrammar, echo_ask
+from oyrl.writer.phrases import BENIGN, DECLINE, GENERAL, HARMFUL, OMITTED, PERSONAL, TOPICS
 from oyrl.strategies import HARMFUL_ASK, STRATEGIES, Strategy, strategy_features
 from oyrl.types import Message, ResponseFeatures
 

@@ -41,7 +41,8 @@ from pathlib import Path
 
 import pytest
 
-from oyrl.judges import CUE_NAMES, LexicalJudge, ResponseJudge, request_harm, topic_of, user_cues
+from oyrl.cues import CUE_NAMES, request_harm, topic_of, user_cues
+from oyrl.judges import LexicalJudge, ResponseJudge
 from oyrl.judges.evaluation import FEATURES, load_labels, prediction
 from oyrl.judges.lexical import _GATED
 from oyrl.types import Message, RefusalKind, ResponseFeatures
@@ -266,8 +267,8 @@ def test_deterministic(rows):
 
 def test_gated_matching_finds_every_match_of_every_alternative(rows):
     """Anchor gating (gating.py) may only skip alternatives that cannot match the text."""
-    from oyrl.judges.cues import normalise
-    from oyrl.judges.gating import TOKEN
+    from oyrl.cues.reader import normalise
+    from oyrl.text.gating import TOKEN
 
     texts = [normalise(r["reply"]) for r in rows]
     texts = texts[::2] + [" ".join(texts[i::17][:6]) for i in range(17)]  # and in new company
@@ -379,8 +380,8 @@ def pack_messages() -> list[str]:
 
 def test_gated_counts_equal_plain_regex(pack_messages):
     """Gated.count / Gated.search give re.findall's count and re.search's verdict exactly."""
-    from oyrl.judges.cues import _GATES, _TOPIC_GATES, normalise
-    from oyrl.judges.gating import TOKEN
+    from oyrl.cues.reader import _GATES, _TOPIC_GATES, normalise
+    from oyrl.text.gating import TOKEN
 
     texts = [normalise(m) for m in pack_messages]
     texts += [" ".join(texts[i::23][:5]) for i in range(23)]  # phrases in new company
@@ -399,8 +400,8 @@ def test_gated_counts_equal_plain_regex(pack_messages):
 def _reference_reader():
     """user_cues and topic_of as first written, every pattern run whole; request harm read with
     gating switched off (every group of every pattern live), which must give the same reading."""
-    from oyrl.judges import cue_lexicon as lx
-    from oyrl.judges.cues import _HARM_REQUEST, _every, _reading, normalise
+    from oyrl.cues import lexicon as lx
+    from oyrl.cues.reader import _HARM_REQUEST, _every, _reading, normalise
 
     c = re.compile
     cue_rx = {name: [(w, c(p)) for w, p in tiers] for name, tiers in lx.CUES.items()}
@@ -441,12 +442,12 @@ def _reference_reader():
 
 def test_user_side_reading_equals_the_plain_regex_reference(pack_messages):
     """The gated fast path returns exactly what running every pattern whole returns."""
-    from oyrl.judges.cues import _harm_parts, normalise, request_harm_pair
+    from oyrl.cues.reader import message_harm, normalise, request_harm_pair
 
     cues, topic, harm_parts = _reference_reader()
     assert len(pack_messages) >= 300
     for text in pack_messages:
         assert user_cues(text) == cues(text), text
         assert topic_of(text) == topic(text), text
-        assert _harm_parts(normalise(text)) == harm_parts(text), text
+        assert message_harm(normalise(text)) == harm_parts(text), text
         assert request_harm_pair([text]) == harm_parts(text), text

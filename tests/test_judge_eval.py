@@ -13,7 +13,7 @@ import pytest
 
 from oyrl.cli import main
 from oyrl.errors import OyrlError
-from oyrl.judges.cues import request_harm
+from oyrl.cues.reader import request_harm
 from oyrl.judges.evaluation import FEATURES, THRESHOLD, auroc, evaluate, load_judge, load_labels
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.judges.public import evaluate_format, load, request_reader, xstest_three_way

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import math
+from typing import get_args
 
 import pytest
 import torch
 
+from oyrl.config import LLM_ALGORITHMS, KLSpec, LLMAlgoSpec
 from oyrl.errors import ConfigError
-from oyrl.train.kl import AdaptiveKLController, FixedKLController, make_kl_controller, penalize_rewards
-from oyrl.train.losses import (
+from oyrl.llm.kl import KL_CONTROLLERS, AdaptiveKLController, FixedKLController, make_kl_controller, penalize_rewards
+from oyrl.llm.losses import (
+    ADVANTAGES,
     KL_ESTIMATORS,
     LOSSES,
-    LossConfig,
+    AdvantageInputs,
     LossInputs,
     gae,
     group_advantages,
     grpo_loss,
     masked_mean,
+    masked_whiten,
     ppo_loss,
 )
 
@@ -62,6 +66,29 @@ def test_gae_with_gamma_and_lambda_one_is_reward_to_go_minus_value():
     torch.testing.assert_close(ret, torch.where(mask, to_go, 0.0))
 
 
+def test_advantage_estimators_of_the_registry_by_hand():
+    """``group``: each episode's return against its group's, on each of its tokens; ``gae``: GAE
+    whitened over the batch's tokens, with the critic's targets as returns."""
+    mask = T([[0, 1, 1], [1, 1, 0], [0, 0, 1], [1, 0, 1]]).bool()
+    rewards = T([[0, 0, 1.0], [0, 3.0, 0], [0, 0, 2.0], [0, 0, 0.0]])
+    x = AdvantageInputs(rewards, mask, group_ids=T([0, 0, 1, 1]), values=torch.full((4, 3), 0.5))
+    adv, returns = ADVANTAGES["group"](x, LLMAlgoSpec(scale_advantages=False))
+    # returns 1, 3 (group 0: mean 2) and 2, 0 (group 1: mean 1)
+    torch.testing.assert_close(adv, torch.where(mask, T([-1.0, 1.0, 1.0, -1.0])[:, None], 0.0))
+    assert returns is None
+    algo = LLMAlgoSpec(name="ppo", group_size=1, gamma=0.9, gae_lambda=0.8)
+    adv, returns = ADVANTAGES["gae"](x, algo)
+    raw, expected_returns = gae(rewards, x.values, mask, 0.9, 0.8)
+    torch.testing.assert_close(adv, masked_whiten(raw, mask))
+    torch.testing.assert_close(returns, expected_returns)
+
+
+def test_every_algorithm_names_a_registered_loss_and_advantage_estimator():
+    for name, algorithm in LLM_ALGORITHMS.items():
+        assert algorithm.loss in LOSSES and algorithm.advantages in ADVANTAGES, name
+        assert algorithm.value_head == (algorithm.advantages == "gae"), name  # GAE needs the critic's values
+
+
 # ---- policy and value losses -------------------------------------------------------------------
 def _inputs(**kw):
     """Two rows; ratios 1.5 and 0.5 (advantage 2) and 1.1 (advantage -1) on the action tokens."""
@@ -73,7 +100,7 @@ def _inputs(**kw):
 
 
 def test_grpo_loss_clipped_objective_by_hand():
-    loss, stats = grpo_loss(_inputs(), LossConfig(clip_eps=0.2))
+    loss, stats = grpo_loss(_inputs(), LLMAlgoSpec(clip_eps=0.2))
     # min(1.5*2, 1.2*2) = 2.4; min(.5*2, .8*2) = 1.0; min(1.1*-1, 1.1*-1) = -1.1; mean over 3 tokens
     torch.testing.assert_close(loss, T(-(2.4 + 1.0 - 1.1) / 3))
     torch.testing.assert_close(stats["policy/clipfrac"], T(2 / 3))
@@ -81,8 +108,8 @@ def test_grpo_loss_clipped_objective_by_hand():
 
 def test_grpo_loss_adds_kl_and_entropy_terms():
     x = _inputs(ref_logprobs=torch.full((2, 4), -1.0), entropy=torch.full((2, 4), 3.0))
-    base, _ = grpo_loss(_inputs(), LossConfig())
-    loss, stats = grpo_loss(x, LossConfig(ent_coef=0.01, kl_estimator="k1"), kl_coef=0.5)
+    base, _ = grpo_loss(_inputs(), LLMAlgoSpec())
+    loss, stats = grpo_loss(x, LLMAlgoSpec(ent_coef=0.01), kl_coef=0.5, kl_estimator="k1")
     # k1 = logp - ref = log(ratio) on each action token
     kl = (math.log(1.5) + math.log(0.5) + math.log(1.1)) / 3
     torch.testing.assert_close(loss, base + 0.5 * kl - 0.01 * 3.0)
@@ -94,7 +121,7 @@ def test_ppo_loss_clipped_value_loss_by_hand():
     rets = T([[0, 2.0, 1.0, 0], [0, 0, 0, 0.0]])
     x = _inputs(values=vals, old_values=old_vals, returns=rets)
     x.mask = T([[0, 1, 1, 0], [0, 0, 0, 0]]).bool()
-    loss, stats = ppo_loss(x, LossConfig(clip_eps=0.2, vf_clip=0.2, vf_coef=0.5))
+    loss, stats = ppo_loss(x, LLMAlgoSpec(name="ppo", clip_eps=0.2, vf_clip=0.2, vf_coef=0.5))
     # token 1: max((1.5-2)^2, (1.2-2)^2) = .64; token 2: max((.9-1)^2, (.9-1)^2) = .01; 1/2 mean
     torch.testing.assert_close(stats["value/loss"], T(0.5 * (0.64 + 0.01) / 2))
     torch.testing.assert_close(stats["value/clipfrac"], T(0.5))
@@ -111,7 +138,7 @@ def test_masked_tokens_never_change_loss_or_gradient(name):
         for f in ("logprobs", "old_logprobs", "ref_logprobs", "entropy", "values", "advantages"):
             setattr(x, f, torch.where(off, junk, getattr(x, f)))
         x.logprobs = x.logprobs.clone().requires_grad_(True)
-        loss, _ = LOSSES[name](x, LossConfig(ent_coef=0.1), kl_coef=0.3)
+        loss, _ = LOSSES[name](x, LLMAlgoSpec(ent_coef=0.1), kl_coef=0.3)
         loss.backward()
         return loss.detach(), x.logprobs.grad
 
@@ -162,13 +189,24 @@ def test_adaptive_kl_controller_update_and_checkpoint():
 
 
 def test_fixed_controller_and_factory():
-    fixed = make_kl_controller("fixed", 0.05)
+    fixed = make_kl_controller(KLSpec(coef=0.05))
     assert isinstance(fixed, FixedKLController) and fixed.update(100.0, 10) == 0.05
-    assert isinstance(make_kl_controller("adaptive", 0.05, target=6.0), AdaptiveKLController)
+    adaptive = make_kl_controller(KLSpec(controller="adaptive", coef=0.05, target=6.0, horizon=500))
+    assert isinstance(adaptive, AdaptiveKLController) and (adaptive.target, adaptive.horizon) == (6.0, 500)
     with pytest.raises(ConfigError, match="target"):
-        make_kl_controller("adaptive", 0.05)
-    with pytest.raises(ConfigError, match="choose one of"):
-        make_kl_controller("pid", 0.05)
+        AdaptiveKLController(0.05, target=None, horizon=10)
+
+
+def test_kl_controllers_are_built_through_their_registry(monkeypatch):
+    """``make_kl_controller`` looks the name up in ``KL_CONTROLLERS`` (one entry each, no if-chain),
+    and the config offers exactly the registered names."""
+    assert set(KL_CONTROLLERS) == set(get_args(KLSpec.model_fields["controller"].annotation))
+
+    class Recorder(FixedKLController):
+        pass
+
+    monkeypatch.setitem(KL_CONTROLLERS, "fixed", Recorder)
+    assert type(make_kl_controller(KLSpec(coef=0.3))) is Recorder
 
 
 def test_penalize_rewards_subtracts_beta_kl_on_policy_tokens_only():

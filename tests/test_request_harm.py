@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from oyrl.judges import harm_contexts as hc
-from oyrl.judges import harm_lexicon as hx
-from oyrl.judges.cues import _every, _reading, normalise, request_harm
+from oyrl.cues import harm_contexts as hc
+from oyrl.cues import harm_lexicon as hx
+from oyrl.cues.reader import _every, _reading, normalise, request_harm
 from oyrl.strategies import HARMFUL_ASK
 
 # (harmful ask, the harmless ask it is contrasted with)

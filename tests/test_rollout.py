@@ -17,10 +17,11 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 import oyrl  # noqa: F401  (registers the oyrl/* ids)
+from oyrl.config import RolloutSpec, validate
 from oyrl.errors import ConfigError
-from oyrl.train.losses import KL_ESTIMATORS
-from oyrl.train.rollout import ChatFormat, RolloutConfig, RolloutEngine
-from oyrl.train.scoring import SharedPrompts, forward_logprobs, length_chunks
+from oyrl.llm.losses import KL_ESTIMATORS
+from oyrl.llm.rollout import ChatFormat, RolloutEngine
+from oyrl.llm.scoring import SharedPrompts, forward_logprobs, length_chunks
 
 torch.set_num_threads(1)
 
@@ -133,7 +134,7 @@ def rollout(model, tokenizer):
 
     hook = model.register_forward_pre_hook(keep_prefill, with_kwargs=True)
     envs = _envs(6)
-    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=12, temperature=0.8))
+    engine = RolloutEngine(model, tokenizer, RolloutSpec(max_new_tokens=12, temperature=0.8))
     batch = engine.collect(envs, seeds=[11, 12], group_size=3, generator=torch.Generator().manual_seed(0))
     hook.remove()
     return SimpleNamespace(batch=batch, envs=envs, prefills=prefills, engine=engine)
@@ -239,7 +240,7 @@ def test_reasoning_kept_in_tokens_although_the_template_drops_it(tokenizer):
     script = _script(tokenizer, "<think>they sound upset</think> I hear you. Are you safe?")
     lm = ScriptedLM(script, len(tokenizer))
     env = _envs(1, max_turns=2)
-    batch = RolloutEngine(lm, tokenizer, RolloutConfig(max_new_tokens=64)).collect(env, seeds=[3])
+    batch = RolloutEngine(lm, tokenizer, RolloutSpec(max_new_tokens=64)).collect(env, seeds=[3])
     ep = batch.episodes[0]
     assert ep.turns == 2 and ep.cut_replies == 0
     assert env[0].received[0] == "<think>they sound upset</think> I hear you. Are you safe?"
@@ -264,7 +265,7 @@ def test_max_new_tokens_cuts_and_the_template_closes_the_turn(tokenizer):
     script = _script(tokenizer, "Here is a long answer with many words in it for you")
     eot = script[-1]
     lm = ScriptedLM(script, len(tokenizer))
-    batch = RolloutEngine(lm, tokenizer, RolloutConfig(max_new_tokens=5)).collect(_envs(1, max_turns=2), seeds=[4])
+    batch = RolloutEngine(lm, tokenizer, RolloutSpec(max_new_tokens=5)).collect(_envs(1, max_turns=2), seeds=[4])
     ep = batch.episodes[0]
     row = batch.input_ids[0].tolist()
     (s0, e0), _ = ep.reply_spans
@@ -275,14 +276,14 @@ def test_max_new_tokens_cuts_and_the_template_closes_the_turn(tokenizer):
 def test_same_seed_and_same_replies_give_identical_episodes(tokenizer):
     # Common random numbers: group members reset with one seed share the user's random stream.
     lm = ScriptedLM(_script(tokenizer, "I'm sorry you're going through this. Are you safe right now?"), len(tokenizer))
-    batch = RolloutEngine(lm, tokenizer, RolloutConfig(max_new_tokens=40)).collect(_envs(3), seeds=[5], group_size=3)
+    batch = RolloutEngine(lm, tokenizer, RolloutSpec(max_new_tokens=40)).collect(_envs(3), seeds=[5], group_size=3)
     rows = batch.input_ids.tolist()
     assert rows[0] == rows[1] == rows[2]
     assert len({(e.outcome, e.episode_return, e.turns) for e in batch.episodes}) == 1
 
 
 def test_top_p_samples_inside_the_nucleus_and_records_untruncated_logprobs(model, tokenizer):
-    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=8, top_p=0.3))
+    engine = RolloutEngine(model, tokenizer, RolloutSpec(max_new_tokens=8, top_p=0.3))
     batch = engine.collect(_envs(2, max_turns=2), seeds=[21, 22], generator=torch.Generator().manual_seed(1))
     m = batch.action_mask
     with torch.no_grad():
@@ -297,8 +298,8 @@ def test_top_p_samples_inside_the_nucleus_and_records_untruncated_logprobs(model
 
 
 def test_config_and_collect_validate_their_input(model, tokenizer):
-    with pytest.raises(ConfigError, match="temperature > 0"):
-        RolloutConfig(temperature=0.0)
+    with pytest.raises(ConfigError, match="rollout: temperature: Input should be greater than 0"):
+        validate({"temperature": 0.0}, RolloutSpec, "rollout")
     with pytest.raises(ConfigError, match="need len"):
         RolloutEngine(model, tokenizer).collect(_envs(3), seeds=[1, 2], group_size=2)
 
@@ -308,7 +309,7 @@ def test_conversations_past_a_learned_position_table_get_a_one_line_error(model,
     torch.manual_seed(0)
     gpt2 = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=40, n_embd=32, n_layer=1, n_head=2,
                                       pad_token_id=tokenizer.pad_token_id)).eval()
-    engine = RolloutEngine(gpt2, tokenizer, RolloutConfig(max_new_tokens=16))
+    engine = RolloutEngine(gpt2, tokenizer, RolloutSpec(max_new_tokens=16))
     assert engine.max_positions == 40 and RolloutEngine(model, tokenizer).max_positions is None  # rotary: no table
     generator = torch.Generator().manual_seed(0)
     assert len(engine.sample([[5] * 24], generator)) == 1  # 24 + 16 = 40 positions: fits
@@ -354,7 +355,7 @@ def _scores_like_a_full_pass(model, b):
 
 def test_shared_prompts_score_and_differentiate_like_a_full_pass(model, tokenizer):
     """GRPO's group members share their prompt: scoring runs it once, with the same values and gradients."""
-    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=10, temperature=0.8))
+    engine = RolloutEngine(model, tokenizer, RolloutSpec(max_new_tokens=10, temperature=0.8))
     b = engine.collect(_envs(8, max_turns=1), seeds=[31, 32], group_size=4, generator=torch.Generator().manual_seed(2))
     split = SharedPrompts.split(b)
     assert split is not None and split.prompt_ids.shape[0] == 2 and split.rows.tolist() == [0] * 4 + [1] * 4
@@ -365,7 +366,7 @@ def test_shared_prompts_score_and_differentiate_like_a_full_pass(model, tokenize
 
 
 def test_rows_of_very_different_lengths_score_in_chunks_like_a_full_pass(model, tokenizer):
-    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=24, temperature=0.8))
+    engine = RolloutEngine(model, tokenizer, RolloutSpec(max_new_tokens=24, temperature=0.8))
     envs = _envs(4, max_turns=1) + _envs(4, max_turns=4)
     b = engine.collect(envs, seeds=list(range(50, 58)), generator=torch.Generator().manual_seed(3))
     chunks = length_chunks(b.attention_mask)
@@ -388,7 +389,7 @@ def test_exact_sampling_makes_each_reply_independent_of_the_batch(model, tokeniz
     """In the exact layout a prompt's reply and its logprobs are bitwise the same alone, in a batch
     of 2 (fewer rows than the matrix kernels' batch path) or among 8 prompts of other lengths, one of
     them long enough that the batch's keys pass the fused attention kernel's 512-key block."""
-    engine = RolloutEngine(model, tokenizer, RolloutConfig(max_new_tokens=24, temperature=1.0))
+    engine = RolloutEngine(model, tokenizer, RolloutSpec(max_new_tokens=24, temperature=1.0))
     fmt = engine.format
     prompts = [fmt.prompt(gym.make(ENV_ID).reset(seed=s)[1]["messages"]) for s in range(40, 48)]
     prompts[3] = prompts[3] + fmt.delta("ok, and then what should i do about it all?", None) * 3
@@ -404,3 +405,23 @@ def test_exact_sampling_makes_each_reply_independent_of_the_batch(model, tokeniz
     assert replies([3, 5]) == [together[3], together[5]]
     with pytest.raises(ConfigError, match="one generator per prompt"):
         engine.sample(prompts[:2], torch.Generator(), exact=True)
+
+
+def test_every_sampler_defaults_to_the_configs_rollout_spec(model, tokenizer):
+    """One definition of the sampling settings: the engine's defaults, ``oyrl eval``'s and its Python
+    API's are ``RolloutSpec``'s; the engine's old settings class is the spec, with a warning."""
+    import inspect
+
+    from oyrl.cli import build_parser
+    from oyrl.eval.policies import LanguageModelPolicy
+
+    spec = RolloutSpec()
+    assert RolloutEngine(model, tokenizer).config == spec
+    defaults = inspect.signature(LanguageModelPolicy).parameters
+    assert {k: defaults[k].default for k in ("max_new_tokens", "temperature", "top_p")} == spec.model_dump(
+        exclude={"system_prompt"})
+    args = build_parser().parse_args(["eval", "always_hard_refusal"])
+    assert (args.max_new_tokens, args.temperature) == (spec.max_new_tokens, spec.temperature)
+    with pytest.warns(DeprecationWarning, match="RolloutConfig has moved to oyrl.config.RolloutSpec"):
+        from oyrl.llm.rollout import RolloutConfig
+    assert RolloutConfig is RolloutSpec

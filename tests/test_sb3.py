@@ -1,4 +1,4 @@
-"""`oyrl train` and oyrl.train.sb3: configs, tiny PPO/A2C/DQN runs, TensorBoard tags, the Lagrangian
+"""`oyrl train` and oyrl.sb3.runner: configs, tiny PPO/A2C/DQN runs, TensorBoard tags, the Lagrangian
 constraint, saved models, the CLI, and (slow) PPO beating every fixed strategy."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from oyrl.errors import ConfigError
 from oyrl.policies.baselines import baseline_names, get_baseline
 from oyrl.strategies import Strategy
 from oyrl.train.constraint import HarmMultiplier
-from oyrl.train.lagrangian import HarmPenaltyVecEnv
-from oyrl.train.sb3 import ALGORITHMS, SB3Policy, evaluate_policy, make_env, run_name, train_run
+from oyrl.sb3.lagrangian import HarmPenaltyVecEnv
+from oyrl.sb3.runner import ALGORITHMS, SB3Policy, evaluate_policy, make_env, run_name, train_run
 from oyrl.types import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]

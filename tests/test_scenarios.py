@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import yaml
 
 from oyrl.cli import main
+from oyrl.env.strategy import reply_features
 from oyrl.errors import PackError
 from oyrl.resources import data_dir
 from oyrl.scenarios import ACTS_BY_TYPE, MIN_TEMPLATES_BUILTIN, SPLITS, TACTIC_ACTS, load_pack
+from oyrl.strategies import STRATEGIES
 from oyrl.types import UserType
+from oyrl.users.persona import InitialRanges, PersonaSpec, UserPersona
+from oyrl.users.scripted import ScriptedUser
 
 DATA = Path(__file__).parent / "data"
 TINY = yaml.safe_load((DATA / "tiny_pack.yaml").read_text())
@@ -165,3 +171,29 @@ def test_builtin_pack_coverage():
     mixed = load_pack(data_dir("envs") / "mixed.yaml")
     assert {p.spec.type for p in mixed.personas} == set(UserType)
     assert abs(sum(mixed.weights) - 1.0) < 1e-9
+
+
+def _protocol_only(persona):
+    """A stand-in holding only the fields of ``UserPersona`` (and of its spec and initial ranges)."""
+    spec, init = persona.spec, persona.spec.initial
+    ranges = SimpleNamespace(**{k: getattr(init, k) for k in ("distress", "trust", "frustration", "patience")})
+    fields = ("id", "type", "ask_harm", "false_belief", "start_level")
+    return SimpleNamespace(
+        spec=SimpleNamespace(**{k: getattr(spec, k) for k in fields}, initial=ranges),
+        **{k: getattr(persona, k) for k in ("params", "slots", "banks", "tactics")},
+    )
+
+
+def test_simulated_users_read_personas_only_through_the_users_protocol():
+    """``ScriptedUser`` depends on ``oyrl.users.persona.UserPersona``, not on this loader: compiled
+    personas have its fields, and a stand-in with nothing else simulates the same user."""
+    for persona in load_pack(DATA / "tiny_pack.yaml").personas:
+        assert isinstance(persona, UserPersona) and isinstance(persona.spec, PersonaSpec)
+        assert isinstance(persona.spec.initial, InitialRanges)
+        users = [ScriptedUser(p) for p in (persona, _protocol_only(persona))]
+        rngs = [np.random.default_rng(3), np.random.default_rng(3)]
+        assert users[0].start(rngs[0]) == users[1].start(rngs[1])
+        for turn in range(6):
+            features = reply_features(turn % len(STRATEGIES), persona.spec.ask_harm, 5)
+            reactions = [u.react(features, g) for u, g in zip(users, rngs)]
+            assert reactions[0] == reactions[1] and users[0].hidden_state() == users[1].hidden_state()

@@ -7,6 +7,8 @@ concentrates on the true user type as the user reacts. Figures are in docs/stack
 
 from __future__ import annotations
 
+import copy
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -15,11 +17,21 @@ import oyrl  # noqa: F401
 from oyrl.env.base import resolve_pack
 from oyrl.env.strategy import QUALITY_LEVELS
 from oyrl.errors import ConfigError
-from oyrl.metrics import summarize
-from oyrl.policies.baselines import FixedStrategy, TypeOracle, baseline_names, get_baseline
+from oyrl.metrics import episode_score, summarize
+from oyrl.policies.baselines import (
+    BASELINES,
+    PLANNER_NAMES,
+    FixedStrategy,
+    StrategyPolicy,
+    TypeOracle,
+    baseline_names,
+    get_baseline,
+)
 from oyrl.policies.stackelberg import (
+    OBJECTIVES,
     StackelbergConfig,
     StackelbergPlanner,
+    _Simulator,
     reply_features,
     transcript_user_messages,
 )
@@ -114,6 +126,28 @@ def test_reply_model_matches_strategy_env(mixed_env):
     assert checked > 80
 
 
+@pytest.mark.parametrize("objective", ["reward", "constructive"])
+def test_a_rollout_is_the_env_episode(objective):
+    """A simulated future is the environment's own episode: playing a fixed strategy on a copy of
+    the env's user with a copy of its random stream gives the env's return (``reward``) or the
+    constructive score of its trajectory (``constructive``), to the last bit."""
+    env = gym.make("oyrl/Mixed-Strategy-v0", reward="oyster_utility").unwrapped
+    sim = _Simulator(env.max_turns, None, OBJECTIVES[objective], env.design)
+    for seed in range(60):
+        strategy = seed % len(STRATEGIES)
+        env.reset(seed=seed)
+        predicted = sim.run(env.user.clone(), 0, 0.0, strategy, env.max_turns, 0, copy.deepcopy(env.np_random))
+        total, done = 0.0, False
+        while not done:
+            _, reward, terminated, truncated, info = env.step(strategy)
+            total, done = total + reward, terminated or truncated
+        if objective == "reward":
+            assert predicted == total, seed
+        else:
+            score = episode_score(info["outcome"], env.user.user_type, info["harm_delivered"], info["user_state"])
+            assert predicted == score, seed
+
+
 def test_clone_is_independent():
     hard_refusal = reply_features(0, 0.9, 0)
     persona = resolve_pack("mixed").personas[0]
@@ -138,6 +172,14 @@ def test_registered_as_a_baseline(mixed_env):
     assert get_baseline("stackelberg").name == "stackelberg"
     with pytest.raises(ConfigError, match="did you mean 'stackelberg'"):
         get_baseline("stackelburg")
+
+
+def test_every_baseline_in_the_table_builds_the_policy_it_names(mixed_env):
+    assert baseline_names(planners=True) == list(BASELINES)
+    assert baseline_names() == [name for name in BASELINES if name not in PLANNER_NAMES]
+    for name in BASELINES:
+        policy = get_baseline(name, env=mixed_env)
+        assert isinstance(policy, StrategyPolicy) and policy.name == name
 
 
 def test_for_env_takes_the_env_population():

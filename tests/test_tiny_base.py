@@ -8,7 +8,6 @@ Fast tests build with ``TinyBaseRecipe.quick()`` (seconds); the slow test builds
 from __future__ import annotations
 
 import hashlib
-import time
 
 import numpy as np
 import pytest
@@ -23,8 +22,8 @@ from transformers import (
 )
 
 from oyrl.errors import ConfigError
-from oyrl.policies import tiny_base
-from oyrl.policies.corpus import (
+from oyrl.tinybase import build as tiny_base
+from oyrl.tinybase.corpus import (
     REFUSAL_LEANING_MIX,
     behaviour,
     fit_context,
@@ -33,7 +32,7 @@ from oyrl.policies.corpus import (
     play,
     probe,
 )
-from oyrl.policies.tiny_base import END, TinyBaseRecipe, build_tiny_base, encode_dialogues
+from oyrl.tinybase.build import END, TinyBaseRecipe, build_tiny_base, encode_dialogues
 
 QUICK = TinyBaseRecipe.quick()
 CHAT = [
@@ -150,14 +149,25 @@ def test_build_is_deterministic_for_a_seed(quick_base, tmp_path):
     assert (again / "tokenizer.json").read_bytes() == (quick_base / "tokenizer.json").read_bytes()
 
 
-def test_cache_hit_returns_at_once(tmp_path, monkeypatch):
+def _files(folder):
+    """Every file under ``folder``: relative path -> (bytes, modification time in ns)."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_cache_hit_reuses_the_build_untouched(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(tiny_base.CACHE_ENV, str(tmp_path / "cache"))
     path = build_tiny_base(seed=0, recipe=QUICK)
     assert path == tmp_path / "cache" / f"tiny_base-{tiny_base.cache_key(QUICK, 0)}"
+    before = _files(tmp_path / "cache")
     monkeypatch.setattr(tiny_base, "_build_into", pytest.fail)  # a rebuild would now fail the test
-    start = time.perf_counter()
+    monkeypatch.setenv("OYRL_PROGRESS", "1")  # a build would draw its bars: a cache hit draws none
+    capsys.readouterr()
     assert build_tiny_base(seed=0, recipe=QUICK) == path
-    assert time.perf_counter() - start < 1.0
+    # Nothing written, rewritten or left beside it (no temporary build folder), and no phase ran.
+    assert _files(tmp_path / "cache") == before
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [path.name]
+    assert capsys.readouterr().err == ""
     keys = {tiny_base.cache_key(QUICK, 0), tiny_base.cache_key(QUICK, 1), tiny_base.cache_key(TinyBaseRecipe(), 0)}
     assert len(keys) == 3
 

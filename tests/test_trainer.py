@@ -22,10 +22,13 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from oyrl.cli import main
-from oyrl.config import LLMExperimentConfig, load_experiment
+from oyrl.config import LLM_ALGORITHMS, LLMAlgorithm, LLMExperimentConfig, load_experiment
 from oyrl.errors import ConfigError
-from oyrl.train import checkpoint as ckpt
-from oyrl.train.trainer import LLMTrainer
+from oyrl.llm import checkpoint as ckpt
+from oyrl.llm.logger import TrainingProgress
+from oyrl.llm.losses import KL_ESTIMATORS
+from oyrl.llm.trainer import LLMTrainer
+from oyrl.progress import ENV as PROGRESS_ENV
 from oyrl.types import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +118,16 @@ def test_an_existing_run_is_never_overwritten_without_asking(quick_base, tmp_pat
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == before
 
 
+def test_an_unnamed_run_is_named_after_env_design_algorithm_and_seed(quick_base, tmp_path, capsys):
+    """STYLE.md's ``<env>__<design>__<algo>__seed<k>``, as strategy-level runs; the saved config keeps it."""
+    cfg = small_config(quick_base, tmp_path, name=None, iterations=1, seed=3,
+                       **{"eval.base": False, "eval.episodes": 1, "constraint": {"harm_rate": 0.05}})
+    assert main(["train", str(write_config(cfg, tmp_path / "run.yaml"))]) == 0
+    run = tmp_path / "Mixed-v0__constructive+lagrangian__grpo__seed3"
+    assert (run / "final").is_dir() and f"--logdir {run}" in capsys.readouterr().out
+    assert yaml.safe_load((run / "config.yaml").read_text())["name"] == run.name
+
+
 # ---- what reaches the update ------------------------------------------------------------------
 
 
@@ -140,6 +153,50 @@ def test_per_turn_shaping_rewards_reach_grpo_and_ppo_advantages(quick_base, tmp_
             before, after = mask[row].clone(), mask[row].clone()
             before[turn_end + 1 :], after[: turn_end + 1] = False, False
             assert adv[row][before].min() > adv[row][after].max()
+
+
+def test_the_algorithm_is_its_registry_entry(quick_base, tmp_path, one_thread, monkeypatch):
+    """A variant is one ``LLM_ALGORITHMS`` entry: config validation, the model builder and the trainer
+    take its group requirement, value head and KL placement from there, whatever its name."""
+    monkeypatch.setitem(LLM_ALGORITHMS, "grpo_kl_in_reward", LLMAlgorithm(
+        loss="grpo", advantages="group", value_head=False, kl_placement="reward", min_group_size=3,
+        group_note="test"))
+    with pytest.raises(ConfigError, match=r"grpo_kl_in_reward needs group_size >= 3 \(test\)"):
+        load_experiment(ROOT / "experiments/quickstart.yaml", ["algo.name=grpo_kl_in_reward", "algo.group_size=2"])
+    cfg = small_config(quick_base, tmp_path, **{"algo.name": "grpo_kl_in_reward", "algo.group_size": 3})
+    assert (cfg.kl_placement, cfg.kl_estimator) == ("reward", "k1")
+    trainer = LLMTrainer(cfg, tmp_path / "t")
+    assert trainer.policy.value_head is None
+    scalars = trainer.iteration()
+    assert "kl/in_loss" not in scalars and "value/loss" not in scalars
+    ppo = LLMTrainer(small_config(quick_base, tmp_path / "ppo", **{"algo.name": "ppo"}), tmp_path / "ppo" / "t")
+    assert ppo.policy.value_head is not None
+
+
+def test_the_adaptive_controller_is_fed_the_token_mean_of_k3(quick_base, tmp_path, one_thread, monkeypatch):
+    """kl.target is in nats per policy token: the controller must see the token mean over all the
+    iteration's episodes (kl/mean), not a mean of per-episode means, which weights short replies up."""
+    cfg = small_config(quick_base, tmp_path, **{"algo.groups": 4, "kl.controller": "adaptive", "kl.target": 0.01})
+    trainer = LLMTrainer(cfg, tmp_path / "t")
+    # A reference 0.1 * (row + 1) nats below the policy on each sampled token: each episode's KL per
+    # token differs, so the two means differ whenever the episodes' lengths do.
+    def shift(batch):
+        return 0.1 * (torch.arange(len(batch.episodes))[:, None] + 1) * batch.action_mask
+
+    monkeypatch.setattr(trainer.reference, "logprobs", lambda batch, temperature=1.0: batch.old_logprobs - shift(batch))
+    collected, fed = [], []
+    collect, update = trainer.engine.collect, trainer.kl_control.update
+    monkeypatch.setattr(trainer.engine, "collect", lambda *a, **k: collected.append(collect(*a, **k)) or collected[-1])
+    monkeypatch.setattr(trainer.kl_control, "update", lambda kl, n: fed.append((kl, n)) or update(kl, n))
+    scalars = trainer.iteration()
+    batch = collected[0]
+    mask = batch.action_mask
+    per_token = KL_ESTIMATORS["k3"](batch.old_logprobs, batch.old_logprobs - shift(batch))
+    token_mean = float(per_token[mask].double().mean())
+    episode_means = float(np.mean([float(per_token[i][mask[i]].double().mean()) for i in range(len(mask))]))
+    assert len(set(mask.sum(1).tolist())) > 1 and token_mean != pytest.approx(episode_means, rel=1e-3)
+    assert fed == [(pytest.approx(token_mean, rel=1e-5), 8)]
+    assert scalars["kl/mean"] == fed[0][0]  # what is logged is what is controlled
 
 
 def test_kl_in_the_reward_subtracts_beta_k1_on_every_policy_token(quick_base, tmp_path, one_thread):
@@ -204,11 +261,43 @@ def test_lora_trains_an_adapter_against_the_adapter_disabled_reference_and_saves
     with torch.no_grad():
         moved, _, _ = trainer.policy(batch, with_entropy=False)
     assert not torch.allclose(moved[mask], ref[mask], atol=1e-4)  # while the adapted policy moved
-    from oyrl.train.models import save_policy
+    from oyrl.llm.models import save_policy
 
     save_policy(trainer.policy, trainer.tokenizer, tmp_path / "merged")
     merged = AutoModelForCausalLM.from_pretrained(tmp_path / "merged")  # plain transformers, no peft
     assert not any("lora" in n for n in merged.state_dict())
+
+
+# ---- progress ---------------------------------------------------------------------------------
+
+
+def test_training_shows_a_bar_on_a_terminal_and_a_line_per_tenth_off_one(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "200")
+    scalars = {"reward/total": 0.5, "kl/mean": 0.01, "outcome/constructive_score": 0.25}
+    monkeypatch.setenv(PROGRESS_ENV, "0")
+    with TrainingProgress(total=20, done=0) as bar:
+        for _ in range(20):
+            bar.advance(scalars)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10 and lines[-1].startswith("iteration 20/20  reward +0.500  kl 0.0100  score +0.250")
+    monkeypatch.setenv(PROGRESS_ENV, "1")
+    with TrainingProgress(total=20, done=10) as bar:
+        bar.advance(scalars)
+    err = capsys.readouterr().err
+    assert "training" in err and "11/20" in err and "reward +0.500" in err and "iteration" not in err
+
+
+def test_held_out_evaluations_show_their_progress(quick_base, tmp_path, one_thread, monkeypatch, capsys):
+    monkeypatch.setenv(PROGRESS_ENV, "1")
+    monkeypatch.setenv("COLUMNS", "200")  # rich's width off a terminal: room for the whole status
+    trainer = LLMTrainer(small_config(quick_base, tmp_path), tmp_path / "t")
+    trainer.evaluate(tag="base")
+    err = capsys.readouterr().err
+    assert "evaluating the base model" in err and "4/4" in err
+    trainer._bar = status = TrainingProgress(total=2)  # during training: on the training bar's status
+    with status:
+        trainer.evaluate(tag="eval")
+    assert "evaluating the policy: 4/4 episodes" in capsys.readouterr().err
 
 
 # ---- checkpoints, resume, divergence ----------------------------------------------------------
@@ -249,7 +338,7 @@ def test_corrupted_checkpoint_is_skipped_for_the_previous_one(quick_base, tmp_pa
 
 
 def test_nonfinite_losses_stop_the_run_keeping_the_last_good_checkpoint(quick_base, tmp_path, monkeypatch, capsys):
-    import oyrl.train.trainer as trainer_module
+    import oyrl.llm.trainer as trainer_module
 
     cfg = small_config(quick_base, tmp_path, iterations=4)
     config = write_config(cfg, tmp_path / "run.yaml")
@@ -364,8 +453,9 @@ def test_llm_and_sb3_configs_share_one_schema_loader(tmp_path):
 
 @pytest.mark.slow
 def test_adaptive_controller_holds_kl_near_its_target(quick_base, tmp_path, one_thread):
-    """Ziegler et al.'s controller, in the loss: over the last 20% of iterations the measured KL per
-    token stays within 50% of the target, while the same run with beta fixed drifts far past it."""
+    """Ziegler et al.'s controller, in the loss: over the last 20% of iterations the KL per token it is
+    fed (``kl/mean``, the same figure: ``test_the_adaptive_controller_is_fed_the_token_mean_of_k3``)
+    stays within 50% of the target, while the same run with beta fixed drifts far past it."""
     target = 0.02
 
     def tail_kl(controller: str) -> float:

@@ -21,7 +21,7 @@ import numpy as np
 
 import oyrl
 from oyrl.judges import LexicalJudge
-from oyrl.policies.grammar import ResponseGrammar
+from oyrl.writer.grammar import ResponseGrammar
 from oyrl.strategies import STRATEGIES
 
 

@@ -32,8 +32,8 @@ from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 from oyrl.config import load_experiment
-from oyrl.train.callbacks import EpisodeStatsCallback
-from oyrl.train.sb3 import build_model, make_vec_env
+from oyrl.sb3.callbacks import EpisodeStatsCallback
+from oyrl.sb3.runner import build_model, make_vec_env
 
 CONFIG = Path(__file__).resolve().parents[1] / "sb3_constructive.yaml"
 TARGET = 0.6

@@ -37,8 +37,8 @@ from transformers.utils import logging as hf_logging
 
 from oyrl.config import LLMExperimentConfig, load_experiment
 from oyrl.env.registration import make_env
-from oyrl.policies.tiny_base import TinyBaseRecipe, build_tiny_base
-from oyrl.train.trainer import LLMTrainer
+from oyrl.tinybase.build import TinyBaseRecipe, build_tiny_base
+from oyrl.llm.trainer import LLMTrainer
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "experiments" / "quickstart.yaml"

@@ -1,13 +1,13 @@
 """The conversation loop shared by DialogueEnv (text actions) and StrategyEnv (strategy actions).
 
 One step: the subclass turns its action into ResponseFeatures (a judge reading text, or a strategy
-profile), the simulated user reacts, and the reward design scores the step. Ground truth about the
+profile), the simulated user reacts, and the reward design scores the step (``oyrl.env.step``:
+``dialogue_step``, which the Stackelberg planner's simulated futures share). Ground truth about the
 user (type, persona, latent state) goes to ``info`` only, for analysis and for rewards.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -15,12 +15,13 @@ from typing import Any, Generic, TypeVar
 
 import gymnasium as gym
 
+from oyrl.env.step import dialogue_step
 from oyrl.errors import ConfigError
+from oyrl.schema import did_you_mean
 from oyrl.resources import builtin_pack_path
 from oyrl.rewards.design import RewardDesign, get_design
-from oyrl.rewards.terms import StepContext
 from oyrl.scenarios import CompiledPersona, ScenarioPack, load_pack
-from oyrl.types import Outcome, RequestTruth, ResponseFeatures, UserType
+from oyrl.types import RequestTruth, ResponseFeatures, UserType
 from oyrl.users.base import Reaction
 from oyrl.users.params import ReactionParams
 from oyrl.users.scripted import ScriptedUser
@@ -57,10 +58,7 @@ def _checked_params(overrides: dict[str, float]) -> dict[str, float]:
     names = ReactionParams.names()
     for key, value in overrides.items():
         if key not in names:
-            hint = difflib.get_close_matches(key, names, n=1)
-            raise ConfigError(
-                f"reaction_params.{key}: unknown reaction parameter" + (f"; did you mean {hint[0]!r}?" if hint else "")
-            )
+            raise ConfigError(f"reaction_params.{key}: unknown reaction parameter" + did_you_mean(key, names))
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ConfigError(f"reaction_params.{key}: expected a number, got {value!r}")
     return {k: float(v) for k, v in overrides.items()}
@@ -197,40 +195,24 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         if self._done or self.user is None:
             raise RuntimeError("step() called on a finished episode: call reset() first")
         features, reply = self._features(action)
-        user = self.user
-        trust, distress, frustration = user.trust, user.distress, user.frustration
-        reaction = user.react(features, self.np_random)
-        self.turn += 1
-        terminated = reaction.act.terminal
-        truncated = not terminated and self.turn >= self.max_turns
-        outcome = reaction.outcome if terminated else (Outcome.UNRESOLVED if truncated else None)
-        ctx = StepContext(
-            features,
-            reaction.act,
-            outcome,
-            user.user_type,
-            user.trust - trust,
-            user.distress - distress,
-            user.frustration - frustration,
-            self.turn - 1,
-        )
-        reward, terms = self.design(ctx)
+        result = dialogue_step(self.user, features, self.turn, self.max_turns, self.design, self.np_random)
+        self.turn = result.turn
         if features.harmful > self._max_harmful:
             self._max_harmful = features.harmful
         info = {
             **self._persona_info,
-            "user_state": user.hidden_state(),
+            "user_state": self.user.hidden_state(),
             "features": features,
-            "user_act": reaction.act,
-            "reward_terms": terms,
+            "user_act": result.reaction.act,
+            "reward_terms": result.terms,
             "turn": self.turn,
             "harm_delivered": self._max_harmful,
         }
-        self._record(reply, reaction.text, info)
-        if outcome is not None:
+        self._record(reply, result.reaction.text, info)
+        if result.outcome is not None:
             self._done = True
-            info["outcome"] = outcome
-        return self._observe(reaction), reward, terminated, truncated, info
+            info["outcome"] = result.outcome
+        return self._observe(result.reaction), result.reward, result.terminated, result.truncated, info
 
     def render(self) -> str | None:
         """``ansi``: the transcript so far with the user's hidden state (for humans)."""

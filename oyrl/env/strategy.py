@@ -14,7 +14,7 @@ import numpy as np
 from gymnasium import spaces
 
 from oyrl.env.base import ConversationEnv
-from oyrl.judges.cues import CUE_NAMES, user_cues
+from oyrl.cues import CUE_NAMES, user_cues
 from oyrl.strategies import STRATEGIES, Strategy, strategy_features
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
@@ -59,12 +59,18 @@ def reply_features(action: int, ask_harm: float, level: int) -> ResponseFeatures
     return _profile(action, round(ask_harm, 2), level)
 
 
+def sample_reply_features(action: int, ask_harm: float, rng: np.random.Generator) -> ResponseFeatures:
+    """``reply_features`` at a wording-quality level drawn from ``rng`` (one uniform draw): the
+    features StrategyEnv gives strategy ``action``, and the planner's model of them."""
+    return _profile(action, round(ask_harm, 2), int(rng.random() * QUALITY_LEVELS))
+
+
 class StrategyEnv(ConversationEnv[np.ndarray, int]):
     """A conversation where each action is one of the response strategies.
 
     Observation: ``float32`` vector of shape ``(2 * len(CUE_NAMES) + 1 + len(STRATEGIES),)`` in
     [0, 1], named by ``OBSERVATION_NAMES``: lexical cues of the user's last message and the maximum
-    of each cue over the conversation (``oyrl.judges.cues``), the turn fraction, and the previous
+    of each cue over the conversation (``oyrl.cues.reader``), the turn fraction, and the previous
     strategy one-hot. Never the hidden user type or state (those are in ``info``).
 
     Action: ``Discrete(len(STRATEGIES))``, an index into ``oyrl.strategies.STRATEGIES``.
@@ -100,9 +106,8 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
                 f"StrategyEnv action must be an int in [0, {N_STRATEGIES}) (a strategy index), got {action!r}"
             )
         self._prev = int(action)
-        level = int(self.np_random.random() * QUALITY_LEVELS)
         # The request's harm as DialogueEnv's judge takes it: the simulated user's own ask.
-        return reply_features(self._prev, self.truth.harm, level), _BRACKETED[self._prev]
+        return sample_reply_features(self._prev, self.truth.harm, self.np_random), _BRACKETED[self._prev]
 
     def _record(self, reply: str, user_text: str, info: dict[str, Any]) -> None:
         self._log.append(f"Assistant: {reply}")

@@ -15,7 +15,8 @@ from typing import Any
 from oyrl.errors import ConfigError
 from oyrl.eval.policies import EvalPolicy, load_policy
 from oyrl.eval.report import build_report, write_report
-from oyrl.eval.suites import SUITES, EvalConfig, play, simulators
+from oyrl.eval.suites import SUITES, EvalConfig, play, select_simulators, simulators
+from oyrl.progress import PhaseProgress
 
 __all__ = ["SUITES", "EvalConfig", "EvalPolicy", "evaluate", "load_policy", "simulators", "write_report"]
 
@@ -23,6 +24,9 @@ __all__ = ["SUITES", "EvalConfig", "EvalPolicy", "evaluate", "load_policy", "sim
 def evaluate(policies: list[str | Callable | Any], config: EvalConfig, out_dir: str | Path | None = None,
              progress: Callable[[str, str], None] | None = None, **lm_options: Any) -> dict[str, Any]:
     """Play every policy on the same users and build the report (written to ``out_dir`` if given).
+
+    A progress bar counts the episodes played, then the intervals computed (on a terminal only,
+    ``oyrl.progress``).
 
     Args:
         policies: specs for ``load_policy`` (names, paths, callables, policy objects); the first is
@@ -36,10 +40,13 @@ def evaluate(policies: list[str | Callable | Any], config: EvalConfig, out_dir: 
     names = [p.name for p in loaded]
     if len(set(names)) != len(names):
         raise ConfigError(f"policies: two policies share a name in {names}; give them distinct names")
-    results = play(loaded, config, progress)
+    runs = len(loaded) * len(select_simulators(config.simulator))
+    with PhaseProgress("eval: episodes", total=runs * config.episodes) as bar:
+        results = play(loaded, config, progress, bar.advance)
     oracle = play([load_policy("type_oracle")], config)
-    report = build_report(results, config, {p.name: p.interface for p in loaded},
-                          {sim: by_policy["type_oracle"] for sim, by_policy in oracle.items()})
+    with PhaseProgress("eval: bootstrap intervals", total=runs) as bar:
+        report = build_report(results, config, {p.name: p.interface for p in loaded},
+                              {sim: by_policy["type_oracle"] for sim, by_policy in oracle.items()}, bar.advance)
     if out_dir is not None:
         write_report(report, Path(out_dir))
     return report

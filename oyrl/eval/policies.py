@@ -12,6 +12,9 @@
 Text and strategy envs of a pack meet the same users for the same seed, so all four compare on one
 table. A policy that raises, or returns something that is not a string, gets that episode recorded
 as an error (``Trajectory.error``) and the evaluation goes on.
+
+Each ``play`` takes an optional ``progress`` callback, called with the number of episodes just
+finished, for the evaluation's progress bar.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import torch
 
 from oyrl.env.registration import make_env
 from oyrl.errors import ConfigError
+from oyrl.progress import Advance
 from oyrl.types import Trajectory
 
 Messages = list[dict[str, str]]
@@ -38,13 +42,18 @@ class EvalPolicy(Protocol):
     interface: str
     """``"text"`` (plays ``oyrl/<Pack>-v0``) or ``"strategy"`` (plays ``oyrl/<Pack>-Strategy-v0``)."""
 
-    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
-        """One episode per scenario seed, in order; ``seed`` seeds the policy's own sampling."""
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int,
+             progress: Advance | None = None) -> list[Trajectory]:
+        """One episode per scenario seed, in order; ``seed`` seeds the policy's own sampling.
+
+        ``progress(n)``, if given, is called as episodes finish (``n`` of them). It is optional to
+        implement: a policy without the parameter is counted when ``play`` returns.
+        """
         ...
 
 
 class LanguageModelPolicy:
-    """A causal LM with a chat template, sampled as in training (``oyrl.train.rollout``).
+    """A causal LM with a chat template, sampled as in training (``oyrl.llm.rollout``).
 
     Each dialogue samples from its own generator, seeded by ``(seed, scenario seed)``, in the
     batch-invariant layout, so results do not depend on ``batch_size`` or on which dialogues share a
@@ -53,7 +62,7 @@ class LanguageModelPolicy:
     Args:
         model: a ``save_pretrained`` directory or hub id.
         batch_size: dialogues generated at once.
-        max_new_tokens, temperature, top_p: sampling (``RolloutConfig``).
+        max_new_tokens, temperature, top_p: sampling (``oyrl.config.RolloutSpec``).
         name: shown in reports; defaults to the directory or hub id.
         exact: the batch-invariant layout (bitwise the same at any batch size on one CPU thread);
             False uses the faster kernels, which agree across batch sizes up to float rounding.
@@ -64,21 +73,30 @@ class LanguageModelPolicy:
     def __init__(self, model: str, batch_size: int = 32, max_new_tokens: int = 112, temperature: float = 1.0,
                  top_p: float = 1.0, name: str | None = None, chat_template: str | None = None,
                  exact: bool = True):
-        from oyrl.train.models import load_causal_lm, load_tokenizer, resolve_model
-        from oyrl.train.rollout import RolloutConfig, RolloutEngine
+        from oyrl.llm.models import load_causal_lm, load_tokenizer, resolve_model
+        from oyrl.config import RolloutSpec, validate
+        from oyrl.llm.rollout import RolloutEngine
 
         path = resolve_model(model)
         self.name = name or model
         self.batch_size, self.exact = batch_size, exact
         tokenizer = load_tokenizer(path, chat_template)
         lm = load_causal_lm(path, dtype=torch.float32).eval()
-        config = RolloutConfig(max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
+        config = validate({"max_new_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p},
+                          RolloutSpec, "model policy")
         self.engine = RolloutEngine(lm, tokenizer, config)
 
-    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int,
+             progress: Advance | None = None) -> list[Trajectory]:
         envs = [make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
                 for _ in range(min(self.batch_size, len(seeds)))]
-        return self.engine.play(envs, seeds, seed, self.exact)
+        out: list[Trajectory] = []
+        # The engine's own split into batches of len(envs), one call a batch so the bar moves.
+        for start in range(0, len(seeds), len(envs)):
+            out += self.engine.play(envs, seeds[start : start + len(envs)], seed, self.exact)
+            if progress is not None:
+                progress(len(out) - start)
+        return out
 
 
 class CallablePolicy:
@@ -94,13 +112,16 @@ class CallablePolicy:
     def __init__(self, fn: Callable[[Messages], str], name: str | None = None):
         self.fn, self.name = fn, name or getattr(fn, "__name__", "callable")
 
-    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int,
+             progress: Advance | None = None) -> list[Trajectory]:
         from oyrl.simulate import play_episode
 
         env = make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
         # The env itself rejects a reply that is not a string (TypeError), recorded as the episode's error.
-        return [play_episode(env, scenario, lambda obs, info: self.fn([dict(m) for m in env.unwrapped.messages]))
-                for scenario in seeds]
+        def reply(obs: Any, info: dict[str, Any]) -> Any:
+            return self.fn([dict(m) for m in env.unwrapped.messages])
+
+        return _one_by_one(seeds, progress, lambda scenario: play_episode(env, scenario, reply))
 
 
 class StrategyRunner:
@@ -115,11 +136,24 @@ class StrategyRunner:
     def __init__(self, policy: Any):
         self.policy, self.name = policy, policy.name
 
-    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int) -> list[Trajectory]:
+    def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int,
+             progress: Advance | None = None) -> list[Trajectory]:
         from oyrl.simulate import run_episode
 
         env = make_env(env_id, env_kwargs.get("reward"), _without_reward(env_kwargs))
-        return [run_episode(env, self.policy, scenario, np.random.default_rng((seed, scenario))) for scenario in seeds]
+        return _one_by_one(seeds, progress, lambda scenario: run_episode(
+            env, self.policy, scenario, np.random.default_rng((seed, scenario))))
+
+
+def _one_by_one(seeds: list[int], progress: Advance | None,
+                play_one: Callable[[int], Trajectory]) -> list[Trajectory]:
+    """``play_one`` of each scenario seed in order, counting each episode as it ends."""
+    out = []
+    for scenario in seeds:
+        out.append(play_one(scenario))
+        if progress is not None:
+            progress(1)
+    return out
 
 
 def _without_reward(env_kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -147,7 +181,7 @@ def load_policy(spec: str | Callable | Any, **lm_options: Any) -> EvalPolicy:
     if spec in baseline_names(planners=True):
         return StrategyRunner(get_baseline(spec))
     if spec.endswith(".zip"):
-        from oyrl.train.sb3 import SB3Policy
+        from oyrl.sb3.runner import SB3Policy
 
         return StrategyRunner(SB3Policy.load(spec))
     module, sep, attr = spec.partition(":")

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from oyrl.eval import exploitation  # noqa: E402
 from oyrl.eval.metrics import HEADLINE, JUDGE, breakdown_metrics, estimate, paired_difference  # noqa: E402
 from oyrl.eval.suites import IN_DISTRIBUTION, EvalConfig  # noqa: E402
+from oyrl.progress import Advance
 from oyrl.types import Outcome, Trajectory, UserType  # noqa: E402
 
 Results = dict[str, dict[str, list[Trajectory]]]  # simulator -> policy -> episodes
@@ -26,7 +27,7 @@ def _score(name: str) -> Any:
 
 
 def build_report(results: Results, config: EvalConfig, interfaces: dict[str, str],
-                 oracle: dict[str, list[Trajectory]]) -> dict[str, Any]:
+                 oracle: dict[str, list[Trajectory]], progress: Advance | None = None) -> dict[str, Any]:
     """Metrics with CIs per simulator and policy, paired comparisons with the first policy, the
     in-distribution vs held-out gap, and the exploitation checks.
 
@@ -35,6 +36,7 @@ def build_report(results: Results, config: EvalConfig, interfaces: dict[str, str
         config: what was evaluated.
         interfaces: policy name -> ``text`` or ``strategy``.
         oracle: ``type_oracle`` episodes per simulator, the reference of ``rushed_endings``.
+        progress: called with 1 as each (simulator, policy) has its intervals (the slow part).
     """
     simulators = list(results)
     policies = list(next(iter(results.values())))
@@ -53,6 +55,8 @@ def build_report(results: Results, config: EvalConfig, interfaces: dict[str, str
                 "error_examples": [f"{persona}: {error}" for persona, error in errors[:5]],
                 "metrics": {m.name: estimate(m, trajs) for m in (*HEADLINE, *JUDGE, *breakdown_metrics(trajs))},
             }
+            if progress is not None:
+                progress(1)
         report["comparisons"][simulator] = {
             policy: {m.name: paired_difference(m, by_policy[policy], by_policy[reference]) for m in HEADLINE}
             for policy in policies[1:]

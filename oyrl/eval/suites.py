@@ -10,11 +10,14 @@ not the skill.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
+from oyrl.config import HELDOUT_SEED
 from oyrl.errors import ConfigError
 from oyrl.eval.policies import EvalPolicy
+from oyrl.progress import Advance
 from oyrl.types import Trajectory
 
 #: suite -> built-in pack name (``oyrl/<Pack>-v0`` and ``oyrl/<Pack>-Strategy-v0``).
@@ -55,7 +58,7 @@ class EvalConfig:
 
     suite: str = "constructive"
     episodes: int = 500
-    seed: int = 1_000_000
+    seed: int = HELDOUT_SEED
     """First scenario seed (the training runs' held-out seeds start here too)."""
     simulator: str = IN_DISTRIBUTION
     reward: str = "constructive"
@@ -79,10 +82,12 @@ class EvalConfig:
         return f"oyrl/{pack}-v0" if interface == "text" else f"oyrl/{pack}-Strategy-v0"
 
 
-def play(policies: list[EvalPolicy], config: EvalConfig, progress: Any = None) -> dict[str, dict[str, list[Trajectory]]]:
+def play(policies: list[EvalPolicy], config: EvalConfig, progress: Any = None,
+         advance: Advance | None = None) -> dict[str, dict[str, list[Trajectory]]]:
     """Every policy on every selected simulator: ``{simulator: {policy name: trajectories}}``.
 
-    ``progress(policy, simulator)`` is called before each run (for a display).
+    ``progress(policy, simulator)`` is called before each run (for a display); ``advance(n)`` as
+    episodes end (for a progress bar), with the run as its status at the start of each.
     """
     out: dict[str, dict[str, list[Trajectory]]] = {}
     for simulator in select_simulators(config.simulator):
@@ -91,6 +96,21 @@ def play(policies: list[EvalPolicy], config: EvalConfig, progress: Any = None) -
         for policy in policies:
             if progress:
                 progress(policy.name, simulator)
-            out[simulator][policy.name] = policy.play(config.env_id(policy.interface), config.seeds, kwargs,
-                                                      config.seed)
+            if advance is not None:
+                advance(0, f"{policy.name} on {simulator}")
+            out[simulator][policy.name] = _play_counted(policy, config.env_id(policy.interface), config.seeds,
+                                                        kwargs, config.seed, advance)
     return out
+
+
+def _play_counted(policy: EvalPolicy, env_id: str, seeds: list[int], kwargs: dict[str, Any], seed: int,
+                  advance: Advance | None) -> list[Trajectory]:
+    """``policy.play``, its episodes counted by ``advance``: as they end where ``play`` takes a
+    ``progress`` callback, all at once when it returns otherwise (a policy written before it)."""
+    if advance is None:
+        return policy.play(env_id, seeds, kwargs, seed)
+    if "progress" in inspect.signature(policy.play).parameters:
+        return policy.play(env_id, seeds, kwargs, seed, progress=advance)
+    trajectories = policy.play(env_id, seeds, kwargs, seed)
+    advance(len(seeds))
+    return trajectories

@@ -46,10 +46,11 @@ _require_supported_trl()
 from datasets import Dataset
 from trl.models import unwrap_model_for_generation
 
+from oyrl.config import RolloutSpec, validate
 from oyrl.env.registration import make_env
 from oyrl.errors import ConfigError
 from oyrl.metrics import episode_score
-from oyrl.train.rollout import RolloutBatch, RolloutConfig, RolloutEngine
+from oyrl.llm.rollout import RolloutBatch, RolloutEngine
 from oyrl.train.tags import EpisodeRecord, episode_scalars
 from oyrl.types import Outcome, UserType
 
@@ -75,7 +76,7 @@ class OyrlRollout:
     Use the same instance for the datasets (``make_dataset``) and as ``GRPOTrainer(rollout_func=...)``.
     TRL hands it each prompt ``num_generations`` times in a row (its sampler repeats them); every
     copy is reset with the prompt's seed, so a GRPO group meets one scenario with common random
-    numbers (``oyrl.train.rollout``), and one completion is returned per copy, in order.
+    numbers (``oyrl.llm.rollout``), and one completion is returned per copy, in order.
 
     Sampling follows the trainer's ``temperature`` and ``top_p`` (TRL's loss divides the logits by
     the same temperature); the chat template is ``trainer.processing_class``'s.
@@ -84,17 +85,21 @@ class OyrlRollout:
         env_id: a registered oyrl text environment, e.g. ``"oyrl/Mixed-v0"``.
         reward: the env's reward design (built-in name or YAML path); default: the env's default.
         env_kwargs: more ``gym.make`` arguments (``max_turns``, ``personas``, ``judge``...).
-        max_new_tokens: longest reply of one turn. TRL's ``max_completion_length`` does not cut these
-            completions: the environment decides when a dialogue ends.
+        max_new_tokens: longest reply of one turn (default: ``RolloutSpec``'s). TRL's
+            ``max_completion_length`` does not cut these completions: the environment decides when a
+            dialogue ends.
         system_prompt: a system message before every opening (also in the dataset's prompts).
     """
 
     def __init__(
         self, env_id: str, reward: str | None = None, env_kwargs: dict[str, Any] | None = None,
-        max_new_tokens: int = RolloutConfig.max_new_tokens, system_prompt: str | None = None,
+        max_new_tokens: int | None = None, system_prompt: str | None = None,
     ):
         self.env_id, self.reward, self.env_kwargs = env_id, reward, dict(env_kwargs or {})
-        self.max_new_tokens, self.system_prompt = max_new_tokens, system_prompt
+        # RolloutSpec's settings; temperature and top_p are the trainer's, read at each call.
+        given = {"max_new_tokens": max_new_tokens, "system_prompt": system_prompt}
+        self.rollout = validate({k: v for k, v in given.items() if v is not None}, RolloutSpec, "OyrlRollout")
+        self.max_new_tokens, self.system_prompt = self.rollout.max_new_tokens, system_prompt
         self._seeds: dict[tuple[tuple[str, str], ...], int] = {}
         self._envs = [self._make_env()]  # a bad id or kwarg fails here, not at the first training step
 
@@ -146,10 +151,8 @@ class OyrlRollout:
             )
         while len(self._envs) < len(prompts):
             self._envs.append(self._make_env())
-        config = RolloutConfig(
-            max_new_tokens=self.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
-            system_prompt=self.system_prompt,
-        )
+        config = validate({**self.rollout.model_dump(), "temperature": args.temperature, "top_p": args.top_p},
+                          RolloutSpec, "OyrlRollout (the trainer's temperature and top_p)")
         seeds = [self._seeds[_key(p)] for p in prompts]
         # As TRL's own generation: DeepSpeed ZeRO-3 weights gathered, gradient checkpointing off (it
         # disables the KV cache). Sampling draws from torch's global RNG, which TRL seeds with args.seed.

@@ -18,7 +18,7 @@ import inspect
 from collections.abc import Sequence
 from typing import Any, Protocol, Union, runtime_checkable
 
-from oyrl.judges.cues import user_texts
+from oyrl.cues import user_texts
 from oyrl.types import Message, RequestTruth, ResponseFeatures
 
 #: What a judge accepts as context: the user's last message, or the chat so far as dicts

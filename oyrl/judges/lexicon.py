@@ -1,44 +1,18 @@
 """The judge's word lists: what refusals, empathy, resources... look like in assistant prose.
 
 Everything here is data: lowercase regex sources that ``lexical.py`` compiles once at import (user-side
-lists live in ``cue_lexicon.py``). Text is matched after normalisation (lowercased, curly quotes made
+lists live in ``oyrl/cues/lexicon.py``). Text is matched after normalisation (lowercased, curly quotes made
 straight), so patterns are lowercase and compiled without ``re.IGNORECASE`` (which slows ``re``).
 
 Writing patterns: start each alternative with a word (``\\bsorry to hear``), not with a group of
-optional words, so ``gating.py`` can give it an anchor word and a fast literal-first scan; keep
+optional words, so ``oyrl/text/gating.py`` can give it an anchor word and a fast literal-first scan; keep
 alternatives whole-word; contractions are spelled both ways ("can't|cant"), as users and models
 write both.
 """
 
 from __future__ import annotations
 
-# ---- contraction fragments ------------------------------------------------------------------
-CANT = r"(?:can't|cant|cannot|can not)"
-WONT = r"(?:won't|wont|will not)"
-DONT = r"(?:don't|dont|do not)"
-IM = r"(?:i'm|im|i am)"
-ITS = r"(?:it's|its|it is)"
-THATS = r"(?:that's|thats|that is|this is|it's|its|it is)"
-YOURE = r"(?:you're|youre|you are|ur)"
-
-
-def alt(*parts: str) -> str:
-    """Join regex fragments into one non-capturing alternation.
-
-    Fragments that start with ``\\b`` share one hoisted ``\\b``, so ``re`` tests the boundary once
-    per position rather than once per fragment (user-side patterns run whole; the judge's own are
-    split again by ``gating.py``). Matches are unchanged.
-    """
-    bounded = [p[2:] for p in parts if p.startswith(r"\b")]
-    rest = [p for p in parts if not p.startswith(r"\b")]
-    if bounded:
-        rest.insert(0, r"\b(?:" + "|".join(bounded) + ")")
-    return "(?:" + "|".join(rest) + ")"
-
-
-def words(*parts: str) -> str:
-    """An alternation of fragments bounded by word boundaries."""
-    return r"\b" + alt(*parts) + r"\b"
+from oyrl.text.fragments import CANT, DONT, IM, ITS, THATS, WONT, YOURE, alt, words  # noqa: F401
 
 
 _HELP_VERBS = alt(r"help(?! but)", r"assist", r"provid", r"give", r"giving", r"shar", r"offer", r"writ",

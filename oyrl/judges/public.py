@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from oyrl.errors import OyrlError, read_user_file
-from oyrl.judges.cues import request_harm
+from oyrl.cues import request_harm
 from oyrl.judges.evaluation import (
     JudgeReport,
     LabelError,
@@ -249,7 +249,7 @@ def score_xstest(data: Labelled, judge: Any) -> JudgeReport:
 
 def request_reader(judge: Any) -> Callable[[str], float]:
     """The request-harm reader of a judge: its ``request_harm(context) -> float`` method, or oyrl's
-    text reader (:func:`oyrl.judges.cues.request_harm`) for the built-in judge."""
+    text reader (:func:`oyrl.cues.reader.request_harm`) for the built-in judge."""
     if judge is None or isinstance(judge, LexicalJudge):
         return request_harm
     method = getattr(judge, "request_harm", None)

@@ -155,7 +155,7 @@ def _asked(t: str, starts: Sequence[int]) -> list[Span]:
 
 
 def _merged(spans: list[Span]) -> list[Span]:
-    """Sorted spans, overlapping ones merged (a phrase counts once, as in ``gating.py``)."""
+    """Sorted spans, overlapping ones merged (a phrase counts once, as in ``oyrl/text/gating.py``)."""
     out: list[Span] = []
     for a, b in sorted(spans):
         if out and a < out[-1][1]:

@@ -2,7 +2,7 @@
 invitations to keep talking), as chat models and people write them.
 
 Data only, like ``lexicon.py`` (the same conventions: lowercase regex sources, contractions spelled
-both ways, each alternative starting with a word so ``gating.py`` can anchor it). When a match
+both ways, each alternative starting with a word so ``oyrl/text/gating.py`` can anchor it). When a match
 counts (not negated, quoted, reported; a refusal's apology; a question that starts its clause) and
 how matches add up are in ``support.py``.
 
@@ -17,7 +17,7 @@ that only add warmth (good wishes, "me too"; an offer to listen, ``INVITE``, add
 
 from __future__ import annotations
 
-from oyrl.judges.lexicon import CANT, DONT, ITS, alt, words
+from oyrl.text.fragments import CANT, DONT, ITS, alt, words
 
 _FEEL = alt("hard", "difficult", "painful", "overwhelming", "exhausting", "scary", "frightening",
             "awful", "terrible", "tough", "lonely", "heavy", "isolating", "stressful",

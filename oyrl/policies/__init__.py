@@ -1,6 +1,9 @@
-"""Baseline policies and the response grammar that writes their replies in text environments."""
+"""Decision policies at the strategy level: the baselines (fixed strategies, random, the type
+oracle) and the Stackelberg planner. Their replies are written by ``oyrl.writer`` in text envs."""
 
 from oyrl.policies.baselines import (
+    BASELINES,
+    Baseline,
     FixedStrategy,
     RandomStrategy,
     StrategyPolicy,
@@ -9,4 +12,13 @@ from oyrl.policies.baselines import (
     get_baseline,
 )
 
-__all__ = ["FixedStrategy", "RandomStrategy", "StrategyPolicy", "TypeOracle", "baseline_names", "get_baseline"]
+__all__ = [
+    "BASELINES",
+    "Baseline",
+    "FixedStrategy",
+    "RandomStrategy",
+    "StrategyPolicy",
+    "TypeOracle",
+    "baseline_names",
+    "get_baseline",
+]

@@ -7,12 +7,14 @@ interfaces, which is how the two are checked against each other.
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from oyrl.errors import ConfigError
+from oyrl.schema import did_you_mean
 from oyrl.strategies import STRATEGIES, Strategy
 from oyrl.types import UserType
 
@@ -84,15 +86,48 @@ class TypeOracle:
         return self.BEST[UserType(info["user_type"])]
 
 
-#: Model-based planners: ~100x slower than the other baselines (milliseconds a decision), so
-#: ``baseline_names()`` lists them only when asked (``planners=True``).
-PLANNER_NAMES = ("stackelberg",)
+@dataclass(frozen=True)
+class Baseline:
+    """An entry of ``BASELINES``.
+
+    Attributes:
+        make: builds the policy for an environment (``None``: no environment given); only planners
+            read it, to model that environment's population, turn limit and reward design.
+        planner: a model-based planner: ~100x slower than the other baselines (milliseconds a
+            decision), so ``baseline_names()`` lists it only when asked (``planners=True``).
+    """
+
+    make: Callable[[Any], StrategyPolicy]
+    planner: bool = False
+
+
+def _always(strategy: Strategy) -> Baseline:
+    return Baseline(lambda env: FixedStrategy(strategy))
+
+
+def _stackelberg(env: Any) -> StrategyPolicy:
+    from oyrl.policies.stackelberg import StackelbergPlanner  # imports the environments: lazily
+
+    return StackelbergPlanner.for_env(env) if env is not None else StackelbergPlanner()
+
+
+#: Every baseline by name, in listing order: the one table ``get_baseline`` and ``baseline_names``
+#: read. Without an environment, ``stackelberg`` assumes the built-in Mixed population (the union
+#: of the built-in packs) and the ``constructive`` design.
+BASELINES: dict[str, Baseline] = {
+    **{f"always_{s.value}": _always(s) for s in STRATEGIES},
+    "random": Baseline(lambda env: RandomStrategy()),
+    "type_oracle": Baseline(lambda env: TypeOracle()),
+    "stackelberg": Baseline(_stackelberg, planner=True),
+}
+
+#: Names of the model-based planners among the baselines.
+PLANNER_NAMES = tuple(name for name, entry in BASELINES.items() if entry.planner)
 
 
 def baseline_names(*, planners: bool = False) -> list[str]:
     """Names ``get_baseline`` accepts; the planners (``PLANNER_NAMES``) only with ``planners=True``."""
-    names = [f"always_{s.value}" for s in STRATEGIES] + ["random", "type_oracle"]
-    return names + list(PLANNER_NAMES) if planners else names
+    return [name for name, entry in BASELINES.items() if planners or not entry.planner]
 
 
 def get_baseline(name: str, env: Any = None) -> StrategyPolicy:
@@ -102,18 +137,8 @@ def get_baseline(name: str, env: Any = None) -> StrategyPolicy:
     turn limit and reward design; without it, the built-in Mixed population (the union of the
     built-in packs) and the ``constructive`` design.
     """
-    if name.startswith("always_") and name[len("always_") :] in {s.value for s in STRATEGIES}:
-        return FixedStrategy(Strategy(name[len("always_") :]))
-    if name == "random":
-        return RandomStrategy()
-    if name == "type_oracle":
-        return TypeOracle()
-    if name == "stackelberg":
-        from oyrl.policies.stackelberg import StackelbergPlanner  # imports the environments: lazily
-
-        return StackelbergPlanner.for_env(env) if env is not None else StackelbergPlanner()
-    known = baseline_names(planners=True)
-    hint = difflib.get_close_matches(name, known, n=1)
-    raise ConfigError(
-        f"unknown policy {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(known)})")
-    )
+    entry = BASELINES.get(name)
+    if entry is None:
+        known = baseline_names(planners=True)
+        raise ConfigError(f"unknown policy {name!r}" + did_you_mean(name, known, f" (known: {', '.join(known)})"))
+    return entry.make(env)

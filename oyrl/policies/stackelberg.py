@@ -8,7 +8,7 @@ simulator, as a reference for what anticipation buys (``docs/stackelberg.md``). 
 1. **Belief.** A particle filter over (persona, latent state). At the opening, the persona
    posterior is exact Bayes: prior = the population's weights, likelihood = probability that the
    persona's opening templates, over its slot values, produce the observed cue vector
-   (``oyrl.judges.cues.user_cues``, discretised to 4 decimals). Particles are drawn from it, each a
+   (``oyrl.cues.reader.user_cues``, discretised to 4 decimals). Particles are drawn from it, each a
    ``ScriptedUser`` started from its persona's initial ranges. After each assistant turn every
    particle reacts to the strategy that was played (its own copy of the simulator and draw of the
    reply's wording quality); a particle whose act ends the conversation is dropped (the real one
@@ -30,7 +30,8 @@ simulator, as a reference for what anticipation buys (``docs/stackelberg.md``). 
 A reply's features are modelled as StrategyEnv makes them: the strategy's profile
 (``strategy_features``) for the harm of the particle's own ask (its persona's ``ask_harm``: the
 envs' judges read the simulated user's ask from ``RequestTruth``), at a wording quality drawn per
-reply.
+reply. Each simulated turn is then the environments' own step (``oyrl.env.step.dialogue_step``):
+the same reaction, termination, outcome and reward as the env's for the same user and stream.
 
 Objective (``objective``): ``"constructive"`` (default) scores a rollout with the held-out
 constructive score of ``oyrl.metrics`` (``episode_score``: outcome satisfaction minus risk, the
@@ -63,12 +64,13 @@ from typing import Any
 import numpy as np
 
 from oyrl.env.base import resolve_pack
-from oyrl.env.strategy import N_CUES, QUALITY_LEVELS, reply_features
+from oyrl.env.step import dialogue_step
+# reply_features, the planner's model of a reply, stays importable from here.
+from oyrl.env.strategy import N_CUES, reply_features, sample_reply_features  # noqa: F401
 from oyrl.errors import ConfigError
-from oyrl.judges.cues import user_cues
+from oyrl.cues import user_cues
 from oyrl.metrics import episode_score
 from oyrl.rewards.design import RewardDesign, get_design
-from oyrl.rewards.terms import StepContext
 from oyrl.scenarios import CompiledPersona, ScenarioPack, template_slots
 from oyrl.strategies import STRATEGIES, Strategy
 from oyrl.types import Outcome, UserAct, UserType
@@ -266,7 +268,8 @@ OBJECTIVES: dict[str, Callable[[Outcome, ScriptedUser, float, float], float]] = 
 
 
 class _Simulator:
-    """Plays strategies against a simulated user the way ``ConversationEnv.step`` does."""
+    """Plays strategies against a simulated user, each turn the environment's own step
+    (``dialogue_step``) on the features StrategyEnv gives the strategy."""
 
     def __init__(
         self, max_turns: int, continuation: np.ndarray | None, score: Callable, design: RewardDesign
@@ -274,7 +277,7 @@ class _Simulator:
         self.max_turns = max_turns
         self.continuation = continuation  # strategy per persona after the first reply; None: repeat it
         self.score = score
-        self.design = design if score is _reward else None
+        self.design = design if score is _reward else None  # the constructive score needs no reward
 
     def run(
         self, user: ScriptedUser, pi: int, harm: float, first: int, horizon: int, turn: int,
@@ -285,29 +288,19 @@ class _Simulator:
         ``harm`` is the most harmful reply of the real episode so far, ``turn`` the assistant turns
         already taken.
         """
-        strategy, reward, outcome = first, 0.0, Outcome.UNRESOLVED
+        strategy, reward = first, 0.0
         ask = user.spec.ask_harm
         for _ in range(horizon):
-            features = reply_features(strategy, ask, int(rng.random() * QUALITY_LEVELS))
+            features = sample_reply_features(strategy, ask, rng)
             if features.harmful > harm:
                 harm = features.harmful
-            before = (user.trust, user.distress, user.frustration)
-            reaction = user.react(features, rng)
-            turn += 1
-            done = reaction.act.terminal or turn >= self.max_turns
-            if self.design is not None:
-                ctx = StepContext(
-                    features, reaction.act, (reaction.outcome or Outcome.UNRESOLVED) if done else None,
-                    user.user_type, user.trust - before[0], user.distress - before[1],
-                    user.frustration - before[2], turn - 1,
-                )
-                reward += self.design(ctx)[0]
-            if done:
-                outcome = reaction.outcome or Outcome.UNRESOLVED
-                break
+            step = dialogue_step(user, features, turn, self.max_turns, self.design, rng)
+            turn, reward = step.turn, reward + step.reward
+            if step.outcome is not None:
+                return self.score(step.outcome, user, harm, reward)
             if self.continuation is not None:
                 strategy = int(self.continuation[pi])
-        return self.score(outcome, user, harm, reward)
+        return self.score(Outcome.UNRESOLVED, user, harm, reward)  # cut off by the horizon
 
 
 def _persona_best(values: np.ndarray, weights: np.ndarray, personas: np.ndarray) -> np.ndarray:
@@ -461,12 +454,13 @@ class StackelbergPlanner:
         weights = np.zeros(len(self._users))
         for i, (user, pi) in enumerate(zip(self._users, self._personas.tolist())):
             user = user.clone()
-            features = reply_features(played, user.spec.ask_harm, int(rng.random() * QUALITY_LEVELS))
+            features = sample_reply_features(played, user.spec.ask_harm, rng)
             harm[i] = max(harm[i], features.harmful)
-            reaction = user.react(features, rng)
+            step = dialogue_step(user, features, self._turn - 1, self.max_turns, None, rng)
             users.append(user)
-            if not reaction.act.terminal:  # the real conversation went on
-                weights[i] = self._weights[i] * (model.bank(pi, reaction.act, user.level).get(key, 0.0) + floor)
+            if not step.terminated:  # the real conversation went on
+                act = step.reaction.act
+                weights[i] = self._weights[i] * (model.bank(pi, act, user.level).get(key, 0.0) + floor)
         total = weights.sum()
         if total <= 0.0:  # every particle would have ended the conversation: keep the old belief
             return

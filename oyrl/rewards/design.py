@@ -14,14 +14,13 @@ total), which environments put in ``info["reward_terms"]`` and trainers log as `
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from oyrl.errors import ConfigError
+from oyrl.schema import did_you_mean, read_yaml
 from oyrl.rewards.terms import REWARD_TERMS, StepContext, term_parameters
 from oyrl.types import Outcome
 
@@ -72,11 +71,8 @@ class RewardDesign:
 def _parse_term(source: str, name: str, spec: Any) -> WeightedTerm:
     where = f"{source}: terms.{name}"
     if name not in REWARD_TERMS:
-        hint = difflib.get_close_matches(name, REWARD_TERMS, n=1)
-        raise ConfigError(
-            f"{where}: unknown reward term {name!r}"
-            + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(sorted(REWARD_TERMS))})")
-        )
+        known = f" (known: {', '.join(sorted(REWARD_TERMS))})"
+        raise ConfigError(f"{where}: unknown reward term {name!r}" + did_you_mean(name, REWARD_TERMS, known))
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
         spec = {"weight": spec}
     if not isinstance(spec, dict) or not isinstance(spec.get("weight", 1.0), (int, float)):
@@ -85,21 +81,15 @@ def _parse_term(source: str, name: str, spec: Any) -> WeightedTerm:
     allowed = term_parameters(REWARD_TERMS[name])
     for key in params:
         if key not in allowed:
-            hint = difflib.get_close_matches(key, allowed, n=1)
-            raise ConfigError(
-                f"{where}.{key}: term {name!r} has no parameter {key!r}"
-                + (f"; did you mean {hint[0]!r}?" if hint else f" (it takes: {', '.join(allowed) or 'none'})")
-            )
+            takes = f" (it takes: {', '.join(allowed) or 'none'})"
+            raise ConfigError(f"{where}.{key}: term {name!r} has no parameter {key!r}" + did_you_mean(key, allowed, takes))
     if "values" in params:
         values = params["values"]
         if not isinstance(values, dict):
             raise ConfigError(f"{where}.values: expected a mapping outcome -> value, got {values!r}")
         for k, v in values.items():
             if k not in _OUTCOME_NAMES:
-                hint = difflib.get_close_matches(str(k), _OUTCOME_NAMES, n=1)
-                raise ConfigError(
-                    f"{where}.values.{k}: unknown outcome {k!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-                )
+                raise ConfigError(f"{where}.values.{k}: unknown outcome {k!r}" + did_you_mean(k, _OUTCOME_NAMES))
             if not isinstance(v, (int, float)) or isinstance(v, bool):
                 raise ConfigError(f"{where}.values.{k}: expected a number, got {v!r}")
     return WeightedTerm(name, float(spec.get("weight", 1.0)), params)
@@ -117,19 +107,13 @@ def register_design(design: RewardDesign) -> RewardDesign:
 def load_design(path: str | Path) -> RewardDesign:
     """Load a reward design from a YAML file; errors name the file and field."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read reward design: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: YAML syntax error: {str(exc).splitlines()[0]}") from None
+    raw = read_yaml(path, "reward design file", ConfigError)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping with name, description and terms, got {raw!r}")
     unknown = set(raw) - {"name", "description", "terms"}
     if unknown:
         key = sorted(unknown)[0]
-        hint = difflib.get_close_matches(key, ["name", "description", "terms"], n=1)
-        raise ConfigError(f"{path}: {key}: unknown field" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+        raise ConfigError(f"{path}: {key}: unknown field" + did_you_mean(key, ["name", "description", "terms"]))
     if not isinstance(raw.get("terms"), dict):
         raise ConfigError(f"{path}: terms: expected a mapping term -> weight, got {raw.get('terms')!r}")
     return RewardDesign(str(raw.get("name", path.stem)), raw["terms"], str(raw.get("description", "")), str(path))

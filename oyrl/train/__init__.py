@@ -1,8 +1,10 @@
-"""Training: Stable-Baselines3 runs on Strategy environments (``oyrl.train.sb3``), reward-design
-comparisons over them (``oyrl.train.compare``), and the LLM rollout engine and losses.
+"""What every trainer shares: DESIGN.md's TensorBoard scalars from finished episodes (``tags.py``),
+the Lagrangian harm constraint (``constraint.py``) and run names (``naming.py``). The trainers themselves are products of
+their own: ``oyrl.llm`` (GRPO/PPO of language models), ``oyrl.sb3`` (Stable-Baselines3 on
+StrategyEnvs) and ``oyrl.compare`` (reward designs x seeds).
 
-The SB3 names below load on first use, so importing another ``oyrl.train`` module does not pay
-for importing Stable-Baselines3.
+``oyrl.train.SB3Policy``, ``evaluate_policy``, ``run_name`` and ``train_run`` (now in ``oyrl.sb3``)
+keep working for one release, with a deprecation warning.
 """
 
 from __future__ import annotations
@@ -10,17 +12,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS = {
-    "SB3Policy": "oyrl.train.sb3",
-    "evaluate_policy": "oyrl.train.sb3",
-    "run_name": "oyrl.train.sb3",
-    "train_run": "oyrl.train.sb3",
-}
+from oyrl._moved import warn_moved
 
-__all__ = sorted(_EXPORTS)
+_MOVED_NAMES = {"SB3Policy", "evaluate_policy", "run_name", "train_run"}
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
+    if name not in _MOVED_NAMES:
         raise AttributeError(f"module 'oyrl.train' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+    warn_moved(f"oyrl.train.{name}", f"oyrl.sb3.{name}")
+    return getattr(importlib.import_module("oyrl.sb3"), name)

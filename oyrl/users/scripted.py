@@ -19,15 +19,13 @@ floats and sampling uses one uniform draw per decision.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from oyrl.types import Outcome, RefusalKind, ResponseFeatures, UserAct, UserType
 from oyrl.users.base import Reaction
-
-if TYPE_CHECKING:
-    from oyrl.scenarios import CompiledPersona
+from oyrl.users.persona import UserPersona
 
 _OUTCOME_OF_ACT = {
     UserAct.ACCEPT_HELP: Outcome.SAFE_RESOLUTION,
@@ -63,10 +61,11 @@ class ScriptedUser:
     ``patience`` (attackers), ``level`` (attacker's current Strata level, 1-3), ``disclosed``.
 
     Args:
-        persona: the compiled persona (type, need, banks, reaction parameters).
+        persona: the persona (type, initial ranges, banks, reaction parameters): a pack's
+            ``CompiledPersona``, or anything with the fields of ``oyrl.users.persona.UserPersona``.
     """
 
-    def __init__(self, persona: CompiledPersona):
+    def __init__(self, persona: UserPersona):
         self.persona = persona
         self.spec = persona.spec
         self.user_type: UserType = persona.spec.type

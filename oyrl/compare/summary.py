@@ -272,7 +272,7 @@ def has_hparams(run_dir: Path) -> bool:
 
 def write_hparams(record: RunRecord) -> bool:
     """Write a completed run's hyperparameters and final metrics to TensorBoard's HParams plugin,
-    unless its train function already did (``oyrl.train.sb3.train_run`` does), so no run appears
+    unless its train function already did (``oyrl.sb3.runner.train_run`` does), so no run appears
     twice. Same columns and ``final/`` tags as ``train_run``'s. Returns whether it wrote.
     """
     if record.status not in OK_STATUSES or has_hparams(record.run_dir):
@@ -283,7 +283,7 @@ def write_hparams(record: RunRecord) -> bool:
     from tensorboard.plugins.hparams import summary_v2 as hp
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
-    from oyrl.train.sb3 import hparams
+    from oyrl.sb3.runner import hparams
     from oyrl.train.tags import summary_scalars
 
     values = hparams(record.config, record.seed)

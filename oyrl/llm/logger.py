@@ -10,18 +10,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from torch.utils.tensorboard import SummaryWriter
 from torch.utils.tensorboard.summary import hparams
 
+from oyrl.progress import PhaseProgress, shown
 from oyrl.types import Trajectory
 
 
@@ -68,41 +60,46 @@ class RunLogger:
             self.writer.file_writer.add_summary(summary)
         self.scalars(metrics, 0)
 
-    def progress(self, total: int, done: int) -> RunProgress:
-        """A progress display over ``total`` iterations, ``done`` of them already completed."""
-        return RunProgress(total, done)
-
     def close(self) -> None:
         """Flush and close the event file."""
         self.writer.close()
 
 
-class RunProgress:
-    """Iterations done, reward, KL and ETA: a live bar on a terminal, a line every ~10% otherwise."""
+class TrainingProgress:
+    """Iterations done with the latest reward, KL and score, on an ``oyrl.progress.PhaseProgress`` bar.
 
-    def __init__(self, total: int, done: int):
+    The bar draws only on a terminal; off one (a log file, a pipe, a batch job) a line goes to stderr
+    every ~10% of the iterations instead, so a long run's log still shows that it moves and how.
+
+    Args:
+        total: iterations of the run.
+        done: iterations already completed (a resumed run).
+    """
+
+    def __init__(self, total: int, done: int = 0):
         self.total, self.done = total, done
-        self.live = sys.stderr.isatty()
+        self.lines = not shown()
         self.every = max(1, total // 10)
         self.started = time.perf_counter()
-        self.bar = Progress(
-            TextColumn("[bold]train"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-            TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=Console(stderr=True),
-            disable=not self.live,
-        )
-        self.task = self.bar.add_task("", total=total, completed=done)
-        self.bar.start()
+        self.bar = PhaseProgress("training", total=total, done=done)
+
+    def __enter__(self) -> TrainingProgress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
 
     def advance(self, scalars: dict[str, float]) -> None:
-        """One iteration finished with these scalars."""
+        """One iteration finished with these TensorBoard scalars."""
         self.done += 1
         status = (f"reward {scalars.get('reward/total', float('nan')):+.3f}  kl {scalars.get('kl/mean', 0.0):.4f}  "
                   f"score {scalars.get('outcome/constructive_score', float('nan')):+.3f}")
-        self.bar.update(self.task, advance=1, description=status)
-        if not self.live and (self.done % self.every == 0 or self.done == self.total):
+        self.bar.advance(status=status)
+        if self.lines and (self.done % self.every == 0 or self.done == self.total):
             elapsed = time.perf_counter() - self.started
             print(f"iteration {self.done}/{self.total}  {status}  ({elapsed:.0f} s)", file=sys.stderr, flush=True)
 
-    def close(self) -> None:
-        """Stop the live display."""
-        self.bar.stop()
+    def status(self, text: str) -> None:
+        """Show what runs between iterations (a held-out evaluation) in place of the last status."""
+        self.bar.update(self.done, status=text)

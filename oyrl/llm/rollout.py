@@ -31,10 +31,8 @@ shared.
 
 from __future__ import annotations
 
-import inspect
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -42,32 +40,28 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from oyrl._moved import warn_moved
+from oyrl.config import RolloutSpec
 from oyrl.errors import ConfigError
+from oyrl.llm.compat import (
+    attention,
+    cache_argument,
+    cache_of,
+    left_pad,
+    output_layer_rows,
+    plain_dynamic_cache,
+    position_limit,
+    right_pad,
+)
 from oyrl.types import Trajectory
 
 
-@dataclass(frozen=True)
-class RolloutConfig:
-    """How replies are sampled."""
-
-    max_new_tokens: int = 128
-    """Longest reply in tokens; a longer one is cut (and closed by the template, masked out)."""
-    temperature: float = 1.0
-    """Softmax temperature; logprobs are recorded under ``logits / temperature``."""
-    top_p: float = 1.0
-    """Nucleus sampling mass. Below 1 the sampled distribution is the truncated one, while the recorded
-    logprobs stay those of the untruncated policy (as the loss recomputes them): slightly off-policy."""
-    system_prompt: str | None = None
-    """System message placed before the opening, if any."""
-    stop_token_ids: tuple[int, ...] | None = None
-    """Tokens that end a reply; default: the template's end-of-turn token and the tokenizer's EOS."""
-
-    def __post_init__(self):
-        if self.max_new_tokens < 1 or self.temperature <= 0 or not 0 < self.top_p <= 1:
-            raise ConfigError(
-                f"rollout: need max_new_tokens >= 1, temperature > 0, 0 < top_p <= 1; got {self.max_new_tokens}, "
-                f"{self.temperature}, {self.top_p}"
-            )
+def __getattr__(name: str) -> Any:
+    # The engine's settings were a dataclass of their own, with other defaults than the config's.
+    if name == "RolloutConfig":
+        warn_moved("oyrl.llm.rollout.RolloutConfig", "oyrl.config.RolloutSpec")
+        return RolloutSpec
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ChatFormat:
@@ -204,51 +198,6 @@ class _Dialogue:
     done: bool = False
 
 
-def left_pad(seqs: list[Sequence[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
-    """``(input_ids, attention_mask, position_ids)``, each ``(B, width)``, right-aligned rows;
-    ``width`` defaults to the longest sequence."""
-    return _pad(seqs, pad_id, width, left=True)
-
-
-def right_pad(seqs: list[Sequence[int]], pad_id: int, width: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
-    """As ``left_pad``, with every row starting at column 0."""
-    return _pad(seqs, pad_id, width, left=False)
-
-
-def _pad(seqs: list[Sequence[int]], pad_id: int, width: int | None, left: bool) -> tuple[Tensor, Tensor, Tensor]:
-    width = width or max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-    attn = torch.zeros((len(seqs), width), dtype=torch.long)
-    for i, s in enumerate(seqs):
-        cols = slice(width - len(s), width) if left else slice(0, len(s))
-        ids[i, cols] = torch.tensor(s, dtype=torch.long)
-        attn[i, cols] = 1
-    return ids, attn, (attn.cumsum(-1) - 1).clamp(min=0)
-
-
-@contextmanager
-def output_layer_rows(model: torch.nn.Module, select: dict[str, Tensor], min_rows: int = 0) -> Iterator[None]:
-    """While active, the model's output layer sees only the hidden states at ``select["rows"]``, a
-    bool mask over ``(batch, positions)`` that may change between calls; the kept ``(M, H)`` states
-    are left in ``select["hidden"]``, row by row. The logits of a call are then ``(M, V)``, or
-    ``(min_rows, V)`` when fewer are kept (copies of the first fill up; see ``MIN_ROWS``).
-
-    Whatever the model does after its output layer (e.g. Gemma's logit soft-capping) still applies.
-    """
-
-    def keep(module: torch.nn.Module, args: tuple) -> tuple:
-        select["hidden"] = hidden = args[0][select["rows"]]
-        if 0 < hidden.shape[0] < min_rows:
-            hidden = torch.cat([hidden, hidden[:1].expand(min_rows - hidden.shape[0], -1)])
-        return (hidden, *args[1:])
-
-    hook = model.get_output_embeddings().register_forward_pre_hook(keep)
-    try:
-        yield
-    finally:
-        hook.remove()
-
-
 def _nucleus(logp: Tensor, top_p: float) -> Tensor:
     """Log-probs with the tokens outside the top-p nucleus set to -inf (Holtzman et al. 2020)."""
     if top_p >= 1.0:
@@ -257,54 +206,6 @@ def _nucleus(logp: Tensor, top_p: float) -> Tensor:
     probs = sorted_lp.exp()
     outside = probs.cumsum(-1) - probs >= top_p  # mass before this token already covers top_p
     return torch.full_like(logp, -torch.inf).scatter(-1, order, sorted_lp.masked_fill(outside, -torch.inf))
-
-
-def _unwrapped(model: torch.nn.Module) -> torch.nn.Module:
-    """The transformers model under a peft wrapper (which forwards calls and keyword arguments to it)."""
-    return model.get_base_model() if hasattr(model, "get_base_model") else model
-
-
-def position_limit(model: torch.nn.Module) -> int | None:
-    """Positions a model with learned absolute position embeddings can index (GPT-2 and GPT-Neo's
-    ``wpe``, OPT's ``embed_positions``, which reserves ``offset`` rows); None for relative schemes
-    (rotary, ALiBi), which have no hard limit and run past their training length untrained."""
-    for name, module in _unwrapped(model).named_modules():
-        if isinstance(module, torch.nn.Embedding) and (name.endswith("wpe") or "position" in name):
-            return module.num_embeddings - getattr(module, "offset", 0)
-    return None
-
-
-def cache_argument(model: torch.nn.Module) -> str:
-    """The keyword ``model.forward`` takes a KV cache under (transformers 5 renamed ``past_key_values``
-    to ``cache``); under peft, the base model's signature counts."""
-    return "cache" if "cache" in inspect.signature(_unwrapped(model).forward).parameters else "past_key_values"
-
-
-def cache_of(output: Any) -> Any:
-    """The KV cache a causal LM's forward returned (``cache`` or ``past_key_values``)."""
-    return output.cache if hasattr(output, "cache") else output.past_key_values
-
-
-@contextmanager
-def _attention(model: torch.nn.Module, implementation: str) -> Iterator[None]:
-    """A transformers model with another attention implementation for the duration (when it can switch)."""
-    base = _unwrapped(model)
-    previous = getattr(getattr(base, "config", None), "_attn_implementation", None)
-    if previous in (None, implementation) or not hasattr(base, "set_attn_implementation"):
-        yield
-        return
-    base.set_attn_implementation(implementation)
-    try:
-        yield
-    finally:
-        base.set_attn_implementation(previous)
-
-
-def _plain_dynamic(cache: Any) -> bool:
-    """Whether ``cache`` is a transformers ``DynamicCache`` of full-attention layers (keys and values
-    of shape ``(batch, heads, positions, head dim)`` and nothing else), which can be padded and joined."""
-    layers = getattr(cache, "layers", None)
-    return bool(layers) and all(type(layer).__name__ == "DynamicLayer" for layer in layers)
 
 
 #: One generator for the whole batch, or one per row: each dialogue then draws from its own stream,
@@ -362,15 +263,18 @@ class RolloutEngine:
     Args:
         model: a causal LM (the unwrapped module under accelerate/DDP); its device is used.
         tokenizer: its tokenizer, with a chat template.
-        config: sampling settings.
+        config: sampling settings (an experiment's ``rollout`` block); default ``RolloutSpec()``.
+        stop_token_ids: tokens that end a reply; default: the template's end-of-turn token and the
+            tokenizer's EOS.
     """
 
-    def __init__(self, model: torch.nn.Module, tokenizer: Any, config: RolloutConfig | None = None):
+    def __init__(self, model: torch.nn.Module, tokenizer: Any, config: RolloutSpec | None = None,
+                 stop_token_ids: Sequence[int] | None = None):
         self.model, self.tokenizer = model, tokenizer
-        self.config = config or RolloutConfig()
+        self.config = config or RolloutSpec()
         self.format = ChatFormat(tokenizer, self.config.system_prompt)
         default_stops = {t for t in (self.format.end_of_turn, tokenizer.eos_token_id) if t is not None}
-        self.stop_ids = torch.tensor(sorted(self.config.stop_token_ids or default_stops), dtype=torch.long)
+        self.stop_ids = torch.tensor(sorted(stop_token_ids or default_stops), dtype=torch.long)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         self._cache_arg = cache_argument(model)
         self.max_positions = position_limit(model)
@@ -410,7 +314,7 @@ class RolloutEngine:
         idle = max(MIN_ROWS - len(prompts), 0)
         rows, generator = [*prompts, *[prompts[0]] * idle], [*generator, *[generator[0]] * idle]
         prefill = self._prefill_invariant(rows)
-        with _attention(self.model, "eager"):
+        with attention(self.model, "eager"):
             return self._sample(prompts, generator, *prefill)
 
     def _sample(self, prompts: list[list[int]], generator: Generators, logits: Tensor, cache: Any,
@@ -482,7 +386,7 @@ class RolloutEngine:
         first = self._prefill([prompts[i] for i in first_rows], first_width)
         if not rest:
             return first
-        if not _plain_dynamic(first[1]):  # the model decides the cache type: the other groups' are alike
+        if not plain_dynamic_cache(first[1]):  # the model decides the cache type: the other groups' are alike
             return self._prefill(prompts, max(widths))
         parts = [(first_rows, first), *((rows, self._prefill([prompts[i] for i in rows], w)) for w, rows in rest)]
         caches = [part[1] for _, part in parts]
@@ -504,7 +408,7 @@ class RolloutEngine:
 
     def collect(
         self, envs: list[Any], seeds: list[int], group_size: int = 1, generator: Generators = None,
-        exact: bool = False,
+        exact: bool = False, on_done: Callable[[int], None] | None = None,
     ) -> RolloutBatch:
         """Play one episode in each env and return them as a batch.
 
@@ -515,6 +419,8 @@ class RolloutEngine:
             generator: torch RNG for sampling, on the model's device (for reproducible rollouts), or one
                 per env: each dialogue then samples from its own stream, whatever the batch.
             exact: sample in the batch-invariant layout (``sample``); needs one generator per env.
+            on_done: called with the number of dialogues that ended, after each turn that ended some
+                (a progress bar's ``advance``).
 
         Returns:
             The episodes as a ``RolloutBatch`` on the model's device.
@@ -525,26 +431,29 @@ class RolloutEngine:
         was_training = self.model.training
         self.model.eval()  # no dropout while sampling: the logprobs must be the policy's
         try:
-            dialogues, perf = self._play(envs, seeds, group_size, generator, exact)
+            dialogues, perf = self._play(envs, seeds, group_size, generator, exact, on_done)
         finally:
             self.model.train(was_training)
         return self._to_batch(dialogues, perf)
 
-    def play(self, envs: list[Any], seeds: list[int], seed: int, exact: bool = True) -> list[Trajectory]:
+    def play(self, envs: list[Any], seeds: list[int], seed: int, exact: bool = True,
+             on_done: Callable[[int], None] | None = None) -> list[Trajectory]:
         """One episode per scenario seed, ``len(envs)`` dialogues at a time: evaluation's rollouts.
 
         Each dialogue samples from its own stream, seeded by ``(seed, scenario seed)`` alone, so which
         dialogues share a batch, and how the seeds are split across processes, change nothing but
         float rounding; with ``exact`` (the batch-invariant layout, ``ALIGN_WIDTH``) not even that.
+        ``on_done`` is told how many dialogues ended after each turn (``collect``).
         """
         out: list[Trajectory] = []
         for start in range(0, len(seeds), len(envs)):
             chunk = seeds[start : start + len(envs)]
             streams = [torch.Generator(self.device).manual_seed(dialogue_stream(seed, s)) for s in chunk]
-            out += [ep.trajectory for ep in self.collect(envs[: len(chunk)], chunk, 1, streams, exact).episodes]
+            batch = self.collect(envs[: len(chunk)], chunk, 1, streams, exact, on_done)
+            out += [ep.trajectory for ep in batch.episodes]
         return out
 
-    def _play(self, envs, seeds, group_size, generator, exact) -> tuple[list[_Dialogue], dict[str, float]]:
+    def _play(self, envs, seeds, group_size, generator, exact, on_done) -> tuple[list[_Dialogue], dict[str, float]]:
         dialogues = []
         for i, env in enumerate(envs):
             seed = seeds[i // group_size]
@@ -564,6 +473,9 @@ class RolloutEngine:
                 self._step(d, reply)
                 new_tokens += len(reply.ids)
             env_s += time.perf_counter() - start
+            ended = sum(d.done for d in active)
+            if on_done is not None and ended:
+                on_done(ended)
         tokens_per_s = new_tokens / max(generate_s, 1e-9)
         perf = {"generate_s": generate_s, "env_s": env_s, "new_tokens": float(new_tokens), "tokens_per_s": tokens_per_s}
         return dialogues, perf

@@ -24,7 +24,8 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 import oyrl  # noqa: F401 - registers the oyrl/* ids that gym.make needs
-from oyrl.policies.grammar import ResponseGrammar
+from oyrl.progress import Advance
+from oyrl.writer.grammar import ResponseGrammar
 from oyrl.strategies import Strategy
 from oyrl.types import Outcome, RefusalKind, Trajectory, UserType
 
@@ -78,6 +79,7 @@ def play(
     respond: Responder,
     max_turns: int | None = None,
     batch: int = 16,
+    progress: Advance | None = None,
 ) -> list[Trajectory]:
     """Play ``episodes`` dialogues of ``env_id`` (a text ``DialogueEnv``), ``batch`` at a time.
 
@@ -91,6 +93,7 @@ def play(
         respond: writes the assistant replies.
         max_turns: assistant turns per dialogue; defaults to the pack's.
         batch: dialogues played at once.
+        progress: called with the number of dialogues of each batch once they have all ended.
 
     Returns:
         One trajectory per dialogue, in episode order.
@@ -116,6 +119,8 @@ def play(
                 if not (terminated or truncated):
                     still.append((env, traj))
             live = still
+        if progress is not None:
+            progress(len(seeds[start : start + batch]))
     for env in envs:
         env.close()
     return out

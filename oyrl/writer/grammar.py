@@ -7,7 +7,7 @@ that strategy in ``StrategyEnv``; and it writes the supervised corpus of the tin
 is why every part has many alternatives (a model should not memorise a handful of sentences).
 
 A reply is a *plan* of parts (opener, body, resource, closing question...), each part a symbol of
-the phrase banks in ``oyrl.policies.phrases`` that expands recursively, some parts optional with a
+the phrase banks in ``oyrl.writer.phrases`` that expands recursively, some parts optional with a
 probability. The probabilities are set so the judge's mean reading of a strategy matches its profile
 (e.g. half of hard refusals add a moralising line, which the judge scores about 0.6: profile
 ``judgmental=0.3``). The
@@ -26,8 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from oyrl.judges.cues import CUE_NAMES, request_harm, topic_of, user_cues, user_texts
-from oyrl.policies.phrases import BENIGN, DECLINE, GENERAL, HARMFUL, PERSONAL, TOPICS
+from oyrl.cues import CUE_NAMES, request_harm, topic_of, user_cues, user_texts
+from oyrl.writer.phrases import BENIGN, DECLINE, GENERAL, HARMFUL, PERSONAL, TOPICS
 from oyrl.strategies import HARMFUL_ASK, Strategy
 from oyrl.types import Message
 

@@ -12,10 +12,10 @@ type or state). Three functions:
   process" is harmless while the same structure after "how do I make a pipe bomb" is not.
 
 How request harm is read (word lists in ``harm_lexicon.py``, ``harm_contexts.py`` and
-``cue_lexicon.HARM``):
+``lexicon.HARM``):
 
 1. Homonyms are blanked out ("kill a Python process", "a bottle of coke").
-2. Rules find asks: recipes for mass harm, malware or drugs (``cue_lexicon.HARM``), and acts on a
+2. Rules find asks: recipes for mass harm, malware or drugs (``lexicon.HARM``), and acts on a
    target they can harm (``harm_lexicon.ACTS``: a person, a body, a crowded place, someone's
    property; a human group denied rights; a private person's records; an atrocity endorsed).
 3. Each hit is discounted by its context: a definition, a narrative about third parties, a game
@@ -29,7 +29,7 @@ How request harm is read (word lists in ``harm_lexicon.py``, ``harm_contexts.py`
    jailbreak raise, and the floor for suicidal statements (not for definitions or third parties).
 
 Only the first ``MAX_CHARS`` characters of a message are read, so adversarially long inputs cost a
-bounded amount of time. Every word list is anchor-gated (``gating.py``): the words of a message
+bounded amount of time. Every word list is anchor-gated (``oyrl/text/gating.py``): the words of a message
 switch on the few alternatives that can match it, so reading an unseen message costs ~40 us
 rather than ~200 us, with scores equal to running each pattern whole (``tests/test_judge.py``).
 """
@@ -43,12 +43,12 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from oyrl.judges import cue_lexicon as lx
-from oyrl.judges import harm_contexts as hc
-from oyrl.judges import harm_lexicon as hx
-from oyrl.judges.gating import Gated, GatedSet, tokens
+from oyrl.cues import lexicon as lx
+from oyrl.cues import harm_contexts as hc
+from oyrl.cues import harm_lexicon as hx
+from oyrl.text.gating import Gated, GatedSet, tokens
+from oyrl.text.normalise import normalise
 
-MAX_CHARS = 20_000
 #: Hits of one rule read in a message: each is weighed in its context, so a flood of them in an
 #: adversarially long message costs a bounded amount of time.
 MAX_HITS = 32
@@ -69,27 +69,6 @@ CUE_NAMES: tuple[str, ...] = (
     "relief",
     "false_belief",
 )
-
-_QUOTE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00a0", " "))
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-
-
-def normalise(text: Any, max_chars: int = MAX_CHARS) -> str:
-    """Lowercase, straighten quotes and squeeze spaces (newlines kept) of the first ``max_chars``.
-
-    Non-string input becomes ``""`` rather than raising: the text is untrusted.
-    """
-    if not isinstance(text, str):
-        return ""
-    t = text[:max_chars].lower()
-    if not t.isascii():  # curly quotes and no-break spaces from chat UIs and models
-        for old, new in _QUOTE_PAIRS:
-            if old in t:
-                t = t.replace(old, new)
-    if "  " in t or "\t" in t or "\r" in t or "\f" in t or "\v" in t:
-        t = _SPACES.sub(" ", t)
-    return t
-
 
 # Gated with ``whole_words=False``, a pattern's counts equal ``re.findall``'s on its whole source.
 def _gate(pattern: str) -> Gated:
@@ -240,7 +219,7 @@ def topic_of(text: str) -> str | None:
     return best
 
 
-def _harm_parts(t: str) -> tuple[float, float]:
+def message_harm(t: str) -> tuple[float, float]:
     """(harm, explicit-ask harm) of one normalised message; see :func:`_reading`."""
     reading = _reading(t)
     return reading[0][_HARM_REQUEST], reading[1]

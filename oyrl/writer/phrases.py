@@ -1,10 +1,10 @@
-"""Phrase banks of the response grammar (``oyrl.policies.grammar``).
+"""Phrase banks of the response grammar (``oyrl.writer.grammar``).
 
 A bank maps a symbol to its alternatives; an alternative may name other symbols in braces
 (``"I can't share {risk}."``), which the grammar expands recursively, so a few short lists
 multiply into thousands of distinct replies. Lookup goes from the most specific layer to the
 most general: the ask echoed from the user's message, the topic's bank (``TOPICS``, kept in
-``oyrl.policies.phrases_topics`` and re-exported here), the layer for a person speaking about
+``oyrl.writer.phrases_topics`` and re-exported here), the layer for a person speaking about
 their own distress (``PERSONAL``), the layer for an explicit harmful ask (``DECLINE``), the layer
 for harmful or benign asks (``HARMFUL`` / ``BENIGN``), then ``GENERAL``.
 
@@ -18,7 +18,7 @@ Wording rules, so the judge reads each strategy as ``strategy_features`` says:
 
 from __future__ import annotations
 
-from oyrl.policies.phrases_topics import TOPICS
+from oyrl.writer.phrases_topics import TOPICS
 
 __all__ = ["BENIGN", "DECLINE", "GENERAL", "HARMFUL", "OMITTED", "PERSONAL", "TOPICS", "Bank"]
 

@@ -4,7 +4,7 @@ No weights can be downloaded where oyrl's tests and CPU experiments run, so the 
 text environments is built here from the project's own material (``docs/tiny_base.md``):
 
 1. a corpus of multi-turn dialogues with the packs' simulated users, replies written by
-   ``ResponseGrammar`` in a refusal-leaning strategy mix (``oyrl.policies.corpus``);
+   ``ResponseGrammar`` in a refusal-leaning strategy mix (``oyrl.tinybase.corpus``);
 2. a byte-level BPE tokenizer trained on it, wrapped as ``PreTrainedTokenizerFast`` with a chat
    template whose end-of-turn token ``<|end|>`` is also the EOS, so ``generate`` stops after a reply;
 3. a Llama-style causal LM of about 1.1M parameters, supervised on the assistant tokens only.
@@ -36,7 +36,9 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 from oyrl.errors import ConfigError
-from oyrl.policies.corpus import REFUSAL_LEANING_MIX, behaviour, grammar_responder, messages_of, play
+from oyrl.progress import Advance, PhaseProgress, library_bars_off
+from oyrl.tinybase.corpus import REFUSAL_LEANING_MIX, behaviour, grammar_responder, messages_of, play
+from oyrl.types import Trajectory
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +127,8 @@ class TinyBaseRecipe:
 
 def _sources(env_id: str) -> list[Path]:
     """Files whose text shapes the corpus: the reply writers and the env's pack folder."""
-    here = Path(__file__).parent
-    writers = [here / "grammar.py", *sorted(here.glob("phrases*.py")), here / "corpus.py", Path(__file__)]
+    here, writer = Path(__file__).parent, Path(__file__).parents[1] / "writer"
+    writers = [writer / "grammar.py", *sorted(writer.glob("phrases*.py")), here / "corpus.py", Path(__file__)]
     # A mixture pack names sibling packs, so the whole folder counts.
     return writers + sorted(Path(gym.spec(env_id).kwargs["pack"]).parent.glob("*.yaml"))
 
@@ -210,12 +212,14 @@ def _collate(batch: list[Example], pad_id: int) -> dict[str, torch.Tensor]:
 
 
 def supervise(
-    model: LlamaForCausalLM, examples: list[Example], recipe: TinyBaseRecipe, pad_id: int, seed: int
+    model: LlamaForCausalLM, examples: list[Example], recipe: TinyBaseRecipe, pad_id: int, seed: int,
+    progress: Advance | None = None,
 ) -> list[float]:
     """SFT with the loss on assistant tokens only; returns the loss of every step.
 
     AdamW with linear warm-up and cosine decay to a tenth of the peak rate, gradient norm clipped
-    at 1 (the nanoGPT/Llama recipe); no decay on norms and biases.
+    at 1 (the nanoGPT/Llama recipe); no decay on norms and biases. ``progress(1, "loss ...")`` is
+    called after every step.
     """
     decay = [p for p in model.parameters() if p.ndim >= 2]
     no_decay = [p for p in model.parameters() if p.ndim < 2]
@@ -240,24 +244,41 @@ def supervise(
         sched.step()
         opt.zero_grad(set_to_none=True)
         losses.append(loss.item())
+        if progress is not None:
+            progress(1, f"loss {losses[-1]:.3f}")
         if step % 50 == 0 or step == recipe.steps - 1:
             log.info("tiny base SFT step %d/%d loss %.3f", step + 1, recipe.steps, losses[-1])
     model.eval()
     return losses
 
 
+def _write_corpus(recipe: TinyBaseRecipe, seed: int) -> list[Trajectory]:
+    """The corpus dialogues, written by the grammar with the packs' simulated users."""
+    # One dialogue at a time: the grammar gains nothing from batches, and each env takes ~0.3 s to make.
+    respond = grammar_responder(recipe.mix, np.random.default_rng((seed, 1)))
+    with PhaseProgress("tiny base: corpus dialogues", total=recipe.episodes) as bar:
+        return play(recipe.env_id, recipe.episodes, seed, respond, batch=1, progress=bar.advance)
+
+
+def _tokenize(
+    dialogues: list[list[dict[str, str]]], recipe: TinyBaseRecipe
+) -> tuple[PreTrainedTokenizerFast, list[Example]]:
+    """The tokenizer trained on the corpus, and the corpus encoded with it."""
+    with PhaseProgress("tiny base: tokenizer, encoding"):
+        tokenizer = train_tokenizer([m["content"] for d in dialogues for m in d], recipe.vocab_size)
+        examples = encode_dialogues(tokenizer, dialogues, recipe.max_len)
+    # Set after encoding, which reads whole dialogues before cutting them (no length warnings).
+    tokenizer.model_max_length = recipe.max_len
+    return tokenizer, examples
+
+
 def _build_into(folder: Path, recipe: TinyBaseRecipe, seed: int, key: str) -> None:
     """Build the model and save it into the (empty) ``folder``."""
     t0 = time.perf_counter()
-    # One dialogue at a time: the grammar gains nothing from batches, and each env takes ~0.3 s to make.
-    respond = grammar_responder(recipe.mix, np.random.default_rng((seed, 1)))
-    trajectories = play(recipe.env_id, recipe.episodes, seed, respond, batch=1)
+    trajectories = _write_corpus(recipe, seed)
     dialogues = [messages_of(t) for t in trajectories]
     t1 = time.perf_counter()
-    tokenizer = train_tokenizer([m["content"] for d in dialogues for m in d], recipe.vocab_size)
-    examples = encode_dialogues(tokenizer, dialogues, recipe.max_len)
-    # Set after encoding, which reads whole dialogues before cutting them (no length warnings).
-    tokenizer.model_max_length = recipe.max_len
+    tokenizer, examples = _tokenize(dialogues, recipe)
     t2 = time.perf_counter()
     special_ids = {"bos_token_id": tokenizer.bos_token_id, "eos_token_id": tokenizer.eos_token_id,
                    "pad_token_id": tokenizer.pad_token_id}
@@ -270,7 +291,8 @@ def _build_into(folder: Path, recipe: TinyBaseRecipe, seed: int, key: str) -> No
     )
     torch.manual_seed(seed)
     model = LlamaForCausalLM(config)
-    losses = supervise(model, examples, recipe, tokenizer.pad_token_id, seed)
+    with PhaseProgress("tiny base: SFT steps", total=recipe.steps) as bar:
+        losses = supervise(model, examples, recipe, tokenizer.pad_token_id, seed, progress=bar.advance)
     t3 = time.perf_counter()
     # Plain sampling (T=1, no top-k/p): generate then draws from the distribution that RL
     # optimises and the KL term compares against.
@@ -278,7 +300,8 @@ def _build_into(folder: Path, recipe: TinyBaseRecipe, seed: int, key: str) -> No
         **special_ids, do_sample=True, temperature=1.0, top_k=0, top_p=1.0,
         max_new_tokens=recipe.max_new_tokens,
     )
-    model.save_pretrained(folder)
+    with library_bars_off():  # a one-shard "Writing model shards" bar says nothing
+        model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     corpus_behaviour = behaviour(trajectories)
     (folder / METADATA).write_text(json.dumps({

@@ -46,11 +46,11 @@ from oyrl.env import registration
 from oyrl.errors import ConfigError
 from oyrl.metrics import summarize
 from oyrl.policies.baselines import StrategyPolicy
-from oyrl.rewards import get_design
 from oyrl.simulate import run_episodes
 from oyrl.strategies import STRATEGIES, Strategy
-from oyrl.train.callbacks import EpisodeStatsCallback, HeldOutEvalCallback, ProgressCallback
-from oyrl.train.lagrangian import HarmPenaltyVecEnv, LagrangianCallback
+from oyrl.sb3.callbacks import EpisodeStatsCallback, HeldOutEvalCallback, ProgressCallback
+from oyrl.sb3.lagrangian import HarmPenaltyVecEnv, LagrangianCallback
+from oyrl.train import naming
 from oyrl.train.tags import flat_hparams, summary_scalars
 
 
@@ -90,10 +90,9 @@ METADATA = "oyrl.json"
 def run_name(cfg: ExperimentConfig, seed: int) -> str:
     """``<env>__<design>__<algo>__seed<k>``, e.g. ``Mixed-Strategy-v0__constructive__ppo__seed0``.
 
-    A run under a harm constraint has design ``<design>+lagrangian``.
+    A run under a harm constraint has design ``<design>+lagrangian`` (``oyrl.train.naming``).
     """
-    design = get_design(cfg.reward).name + ("+lagrangian" if cfg.constraint else "")
-    return f"{cfg.env.id.rsplit('/', 1)[-1]}__{design}__{cfg.algo.name}__seed{seed}"
+    return naming.run_name(cfg.env.id, cfg.reward, cfg.algo.name, seed, constrained=cfg.constraint is not None)
 
 
 def make_env(cfg: ExperimentConfig) -> gym.Env:

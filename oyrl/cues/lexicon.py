@@ -1,6 +1,6 @@
 """Word lists of the user-cue extractor (``cues.py``): cues, risk domains, harm of an ask.
 
-Data only, as lowercase regex sources compiled once by ``cues.py``. Users write informally, so
+Data only, as lowercase regex sources compiled once by ``reader.py``. Users write informally, so
 contractions also match without the apostrophe ("cant", "im", "dont"). ``HARM`` holds the domain
 rules of request harm (recipes for weapons, malware and drugs; stalking, fraud, eating, crisis
 beliefs, dual-use doses); acts on people are in ``harm_lexicon.py`` and the contexts that discount
@@ -10,7 +10,7 @@ before harm is scored.
 
 from __future__ import annotations
 
-from oyrl.judges.lexicon import CANT, DONT, IM, WONT, YOURE, alt, words  # noqa: F401
+from oyrl.text.fragments import CANT, DONT, IM, WONT, YOURE, alt, words  # noqa: F401
 
 # =============================================================================================
 # User side: cues (tier weight, pattern). A cue's score sums its tiers, see cues.py.

@@ -1,6 +1,6 @@
 """Word lists of the request-harm reader (``cues.py``): how harmful fully complying with an ask is.
 
-Data only, as lowercase regex sources compiled once by ``cues.py`` (``cue_lexicon.HARM`` holds the
+Data only, as lowercase regex sources compiled once by ``reader.py`` (``lexicon.HARM`` holds the
 domain rules: weapons, malware, drug synthesis, stalking, fraud, eating, dual-use doses). The
 rules here are structural:
 
@@ -18,7 +18,7 @@ rules here are structural:
 * **contexts** (a definition, a story, a game, a defence...) discount a hit afterwards: they are
   in ``harm_contexts.py``, with the sentence kinds and the readings of obfuscated asks.
 
-Heads of rules start with a word (``\\bverb``) so they can be anchor-gated (``gating.py``). Verbs
+Heads of rules start with a word (``\\bverb``) so they can be anchor-gated (``oyrl/text/gating.py``). Verbs
 are read in their ask forms (base, -s, -ing): reports of past events use the past tense ("which
 guns killed most soldiers in the trenches"). Weights are modelling assumptions ordered by the
 severity scales of harm taxonomies (mass harm and self-harm methods highest).
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from oyrl.judges.lexicon import alt
+from oyrl.text.fragments import alt
 
 # Two-syllable verbs stressed on the last syllable double it too ("committing", "kidnapping").
 _DOUBLED = frozenset(["commit", "kidnap", "gas"])
@@ -230,7 +230,7 @@ _NOT_EVENT = alt("investigations?", "detection", "prevention", "awareness", "cas
                  "podcast", "documentary", "trial", "scene", "report", "insurance", "alarm", "unit",
                  "squad", "team", "survivors?", "drills?", "response", "safety", "emergency",
                  "evacuation", "lockdown", "preparedness")
-# Drugs got or sold (making them is in cue_lexicon.HARM["drugs"]); "a bottle of coke" and "weed the
+# Drugs got or sold (making them is in lexicon.HARM["drugs"]); "a bottle of coke" and "weed the
 # lawn" are homonyms, cut first.
 _DRUG = alt("cocaine", "coke", "crack cocaine", "meth(?:amphetamine)?", "crystal meth", "heroin",
             "fentanyl", "carfentanil", "oxy(?:codone|contin|s)?", "percocets?", "xanax(?: bars)?",
@@ -363,7 +363,7 @@ _PRIVATE = alt(
     "therapy notes", "nudes", "private (?:photos|messages)")
 
 # =============================================================================================
-# Structural rules, {tag: [(weight, pattern)]}, scored like cue_lexicon.HARM's. A pattern may be
+# Structural rules, {tag: [(weight, pattern)]}, scored like lexicon.HARM's. A pattern may be
 # a pair (head, tail): the head (the act, anchor-gated) is found first, then the tail (its
 # target) must follow it, so the long target lists are compiled once, not once per verb.
 # =============================================================================================

@@ -6,8 +6,9 @@ The same controllers serve both places a KL penalty can go:
   token, before GAE (``penalize_rewards``);
 - in the loss (GRPO, Shao et al. 2024): ``loss += beta * mean_t KL_t`` (``kl_coef`` of the losses).
 
-A trainer using both keeps one controller for each. Controllers are picked by name from
-``KL_CONTROLLERS`` and checkpoint through ``state_dict`` / ``load_state_dict``.
+A trainer using both keeps one controller for each. Controllers are picked by ``kl.controller``
+from ``KL_CONTROLLERS``, built from the config's ``KLSpec`` (where their settings are documented),
+and checkpoint through ``state_dict`` / ``load_state_dict``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,20 @@ from typing import Any, Protocol
 import torch
 from torch import Tensor
 
+from oyrl.config import KL_ESTIMATOR_DEFAULTS, KLSpec
 from oyrl.errors import ConfigError
-from oyrl.train.losses import KL_ESTIMATORS
+from oyrl.llm.losses import KL_ESTIMATORS
 
 
 class KLController(Protocol):
     """What a trainer needs from a KL coefficient."""
 
     value: float
+
+    @classmethod
+    def from_spec(cls, spec: KLSpec) -> KLController:
+        """The controller of a config's ``kl`` block."""
+        ...
 
     def update(self, current_kl: float, n_steps: int) -> float:
         """Feed the KL measured over ``n_steps`` samples; return the coefficient to use next."""
@@ -49,6 +56,11 @@ class FixedKLController:
     def __init__(self, coef: float):
         self.value = float(coef)
 
+    @classmethod
+    def from_spec(cls, spec: KLSpec) -> FixedKLController:
+        """beta = ``kl.coef``."""
+        return cls(spec.coef)
+
     def update(self, current_kl: float, n_steps: int) -> float:
         """Leave beta unchanged."""
         return self.value
@@ -71,14 +83,22 @@ class AdaptiveKLController:
 
     Args:
         coef: initial beta.
-        target: KL (nats per episode or per token, as measured by the trainer) to hold.
+        target: KL to hold, in the unit of what ``update`` is fed (the trainer feeds the token mean
+            of k3: nats per policy token).
         horizon: samples over which beta can change by the clip's 20%; Ziegler et al. use 10,000.
     """
 
-    def __init__(self, coef: float, target: float, horizon: int = 10_000):
+    def __init__(self, coef: float, target: float | None, horizon: int):
+        if target is None:
+            raise ConfigError("kl controller 'adaptive' needs a target KL (kl.target, nats per policy token)")
         if target <= 0 or horizon <= 0:
             raise ConfigError(f"adaptive KL: target and horizon must be positive, got target={target}, horizon={horizon}")
         self.value, self.target, self.horizon = float(coef), float(target), int(horizon)
+
+    @classmethod
+    def from_spec(cls, spec: KLSpec) -> AdaptiveKLController:
+        """beta starts at ``kl.coef`` and follows ``kl.target`` over ``kl.horizon`` episodes."""
+        return cls(spec.coef, spec.target, spec.horizon)
 
     def update(self, current_kl: float, n_steps: int) -> float:
         """One control step after a batch of ``n_steps`` samples whose mean KL was ``current_kl``."""
@@ -95,22 +115,20 @@ class AdaptiveKLController:
         self.value, self.target, self.horizon = float(state["value"]), float(state["target"]), int(state["horizon"])
 
 
-KL_CONTROLLERS = {"fixed": FixedKLController, "adaptive": AdaptiveKLController}
+#: ``kl.controller`` -> controller class.
+KL_CONTROLLERS: dict[str, type[FixedKLController | AdaptiveKLController]] = {
+    "fixed": FixedKLController, "adaptive": AdaptiveKLController,
+}
 
 
-def make_kl_controller(kind: str, coef: float, target: float | None = None, horizon: int = 10_000) -> KLController:
-    """A controller from ``KL_CONTROLLERS`` by name (``target`` is required for ``"adaptive"``)."""
-    if kind not in KL_CONTROLLERS:
-        raise ConfigError(f"kl controller: unknown kind {kind!r}; choose one of {sorted(KL_CONTROLLERS)}")
-    if kind == "fixed":
-        return FixedKLController(coef)
-    if target is None:
-        raise ConfigError("kl controller 'adaptive' needs a target KL (e.g. target=6.0, Ziegler et al. 2019)")
-    return AdaptiveKLController(coef, target, horizon)
+def make_kl_controller(spec: KLSpec) -> KLController:
+    """The controller ``spec.controller`` names in ``KL_CONTROLLERS``, with ``spec``'s settings."""
+    return KL_CONTROLLERS[spec.controller].from_spec(spec)
 
 
 def penalize_rewards(
-    rewards: Tensor, logprobs: Tensor, ref_logprobs: Tensor, mask: Tensor, coef: float, estimator: str = "k1"
+    rewards: Tensor, logprobs: Tensor, ref_logprobs: Tensor, mask: Tensor, coef: float,
+    estimator: str = KL_ESTIMATOR_DEFAULTS["reward"],
 ) -> tuple[Tensor, Tensor]:
     """The in-reward KL penalty: ``r_t - beta * KL_t`` on every policy token.
 

@@ -1,7 +1,7 @@
 """Topical phrase banks of the response grammar: wording and resources per risk domain.
 
-Split from ``oyrl.policies.phrases`` (which re-exports ``TOPICS``) to keep both files short. A
-topic's bank overrides the general banks for a message whose ``oyrl.judges.cues.topic_of`` is that
+Split from ``oyrl.writer.phrases`` (which re-exports ``TOPICS``) to keep both files short. A
+topic's bank overrides the general banks for a message whose ``oyrl.cues.reader.topic_of`` is that
 topic; symbols a topic does not define fall back to ``phrases.GENERAL``. The wording rules of
 ``phrases`` apply: facts and resources are real, public and safe, and only refusal symbols use
 refusal phrasing.
@@ -9,7 +9,7 @@ refusal phrasing.
 
 from __future__ import annotations
 
-#: Topical wording and resources, keyed by ``oyrl.judges.cues.topic_of``. Missing symbols fall
+#: Topical wording and resources, keyed by ``oyrl.cues.reader.topic_of``. Missing symbols fall
 #: back to ``GENERAL``.
 TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "suicide": {

@@ -7,11 +7,16 @@ One iteration (each process, on its own scenario seeds):
 3. **rewards**: the env's per-turn rewards (trajectory outcome and any shaping terms, each on the
    last token of its turn), minus the Lagrangian harm penalty, minus ``beta * KL_t`` per token when
    the KL goes in the reward;
-4. **advantages**: GRPO normalises each episode's return within its group (the members share the
-   seed); PPO runs GAE over the policy's tokens with the value head;
-5. **update**: ``epochs`` x ``minibatches`` clipped-surrogate steps (``LOSSES``), with ``beta * KL`` in
-   the loss when it goes there, gradient clipping and the LR schedule;
-6. **control**: the KL controller and the Lagrange multiplier take one step each.
+4. **advantages**, by the algorithm's estimator (``ADVANTAGES``): GRPO normalises each episode's
+   return within its group (the members share the seed); PPO runs GAE over the policy's tokens with
+   the value head;
+5. **update**: ``epochs`` x ``minibatches`` clipped-surrogate steps (the algorithm's ``LOSSES``
+   entry), with ``beta * KL`` in the loss when it goes there, gradient clipping and the LR schedule;
+6. **control**: the KL controller (fed ``kl/mean``, the token mean of k3) and the Lagrange
+   multiplier take one step each.
+
+What makes GRPO GRPO and PPO PPO (loss, advantage estimator, value head, default KL placement,
+group size) is one entry each of ``oyrl.config.LLM_ALGORITHMS``; nothing here tests the name.
 
 Under accelerate each process rolls out its own seeds; gradients are averaged by DDP, metrics are
 gathered, and only the main process logs and writes checkpoints.
@@ -21,6 +26,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,26 +42,26 @@ from oyrl.config import LLMExperimentConfig
 from oyrl.env.registration import make_env, make_eval_env
 from oyrl.errors import OyrlError
 from oyrl.metrics import episode_score, summarize
-from oyrl.train import checkpoint as ckpt
+from oyrl.llm import checkpoint as ckpt
+from oyrl.train import naming
 from oyrl.train.constraint import HarmMultiplier
-from oyrl.train.kl import make_kl_controller, penalize_rewards
-from oyrl.train.logger import RunLogger
-from oyrl.train.losses import (
-    KL_ESTIMATORS,
-    LOSSES,
-    LossConfig,
-    LossInputs,
-    gae,
-    group_advantages,
-    masked_whiten,
-)
-from oyrl.train.models import PolicyModel, build_policy, save_policy
-from oyrl.train.rollout import RolloutBatch, RolloutConfig, RolloutEngine
+from oyrl.llm.kl import make_kl_controller, penalize_rewards
+from oyrl.llm.logger import RunLogger, TrainingProgress
+from oyrl.llm.losses import ADVANTAGES, KL_ESTIMATORS, LOSSES, AdvantageInputs, LossInputs
+from oyrl.llm.models import PolicyModel, build_policy, save_policy
+from oyrl.llm.rollout import RolloutBatch, RolloutEngine
+from oyrl.progress import PhaseProgress
 from oyrl.train.tags import EpisodeRecord, episode_scalars, flat_hparams, summary_scalars
 from oyrl.types import Outcome
 
 MAX_NONFINITE_STEPS = 3
 """Consecutive optimizer steps with a non-finite loss or gradient after which a run stops."""
+
+
+def run_name(cfg: LLMExperimentConfig) -> str:
+    """The run directory's name under ``cfg.log_dir``: ``cfg.name``, else ``<env>__<design>__<algo>__seed<k>``
+    (``oyrl.train.naming``, as strategy-level runs are named), e.g. ``Mixed-v0__constructive__grpo__seed0``."""
+    return cfg.name or naming.run_name(cfg.env.id, cfg.reward, cfg.algo.name, cfg.seed, cfg.constraint is not None)
 
 
 def cpu_only() -> bool:
@@ -110,7 +117,6 @@ class LLMTrainer:
         self.envs = [make_env(cfg.env.id, cfg.reward, cfg.env.kwargs) for _ in range(cfg.episodes_per_iteration)]
         eval_batch = min(cfg.eval.batch_size, cfg.eval.episodes)
         self.eval_envs = [make_eval_env(cfg) for _ in range(eval_batch)]
-        self.rollout_config = RolloutConfig(**cfg.rollout.model_dump())
         params = [p for p in policy.parameters() if p.requires_grad]
         # The fused kernel updates all parameters in one call: 4x cheaper than the per-tensor loop on CPU.
         fused = self.acc.device.type in ("cpu", "cuda")
@@ -123,16 +129,14 @@ class LLMTrainer:
         self.model, self.optimizer, self.scheduler = self.acc.prepare(policy, optimizer, scheduler)
         self.policy: PolicyModel = self.acc.unwrap_model(self.model)
         self.reference.lm.to(self.acc.device)
-        self.engine = RolloutEngine(self.policy.lm, self.tokenizer, self.rollout_config)
-        self.loss_fn = LOSSES[cfg.algo.name]
-        self.loss_config = LossConfig(
-            clip_eps=cfg.algo.clip_eps, vf_clip=cfg.algo.vf_clip, vf_coef=cfg.algo.vf_coef,
-            ent_coef=cfg.algo.ent_coef, kl_estimator=cfg.kl_estimator,
-        )
-        self.kl_control = make_kl_controller(cfg.kl.controller, cfg.kl.coef, cfg.kl.target, cfg.kl.horizon)
+        self.engine = RolloutEngine(self.policy.lm, self.tokenizer, cfg.rollout)
+        self.algorithm = cfg.algo.algorithm
+        self.loss_fn = LOSSES[self.algorithm.loss]
+        self.kl_control = make_kl_controller(cfg.kl)
         self.lagrange = HarmMultiplier(cfg.constraint) if cfg.constraint else None
         self.state = TrainerState()
         self._nonfinite_in_a_row = 0
+        self._bar: TrainingProgress | None = None  # while the iterations run (main process)
         if resume:
             self._resume()
         self.logger = RunLogger(self.run_dir, purge_step=self.state.iteration + 1) if self.acc.is_main_process else None
@@ -146,25 +150,8 @@ class LLMTrainer:
         if cfg.eval.base and self.state.base_eval is None:
             self.log(f"evaluating the base model on {cfg.eval.episodes} held-out episodes")
             self.state.base_eval = self.evaluate(tag="base")
-        progress = self.logger.progress(cfg.iterations, self.state.iteration) if self.logger else None
-        try:
-            while self.state.iteration < cfg.iterations:
-                scalars = self.iteration()
-                self.state.iteration += 1
-                it = self.state.iteration
-                if self.logger:
-                    self.logger.scalars(scalars, it)
-                    progress.advance(scalars)
-                if cfg.eval.every_iterations and it % cfg.eval.every_iterations == 0 and it < cfg.iterations:
-                    self.evaluate(tag="eval")
-                # Not while steps are being skipped: the run may be about to stop, and the checkpoint
-                # it falls back on must be one from before the trouble (pruning would delete it).
-                due = it % cfg.checkpoint.every_iterations == 0 or it == cfg.iterations
-                if due and self._nonfinite_in_a_row == 0:
-                    self.save_checkpoint()
-        finally:
-            if progress:
-                progress.close()
+        self._iterate()
+        self.log(f"evaluating the trained model on {cfg.eval.episodes} held-out episodes")
         final = self.evaluate(tag="eval")
         if self.acc.is_main_process:
             save_policy(self.policy, self.tokenizer, self.run_dir / "final")
@@ -174,6 +161,30 @@ class LLMTrainer:
         self.acc.wait_for_everyone()
         return {"base": self.state.base_eval, "final": final}
 
+    def _iterate(self) -> None:
+        """The remaining iterations, with their logging, periodic evaluations and checkpoints."""
+        cfg = self.cfg
+        bar = TrainingProgress(cfg.iterations, self.state.iteration) if self.acc.is_main_process else None
+        with bar or nullcontext():
+            self._bar = bar
+            try:
+                while self.state.iteration < cfg.iterations:
+                    scalars = self.iteration()
+                    self.state.iteration += 1
+                    it = self.state.iteration
+                    if self.logger:
+                        self.logger.scalars(scalars, it)
+                        bar.advance(scalars)
+                    if cfg.eval.every_iterations and it % cfg.eval.every_iterations == 0 and it < cfg.iterations:
+                        self.evaluate(tag="eval")
+                    # Not while steps are being skipped: the run may be about to stop, and the checkpoint
+                    # it falls back on must be one from before the trouble (pruning would delete it).
+                    due = it % cfg.checkpoint.every_iterations == 0 or it == cfg.iterations
+                    if due and self._nonfinite_in_a_row == 0:
+                        self.save_checkpoint()
+            finally:
+                self._bar = None
+
     def iteration(self) -> dict[str, float]:
         """One collect-and-update iteration; returns its TensorBoard scalars (gathered over processes)."""
         cfg, it = self.cfg, self.state.iteration
@@ -181,7 +192,7 @@ class LLMTrainer:
         seeds, generator = self._iteration_randomness(it)
         batch = self.engine.collect(self.envs, seeds, cfg.algo.group_size, generator)
         t_ref = time.perf_counter()
-        ref_logprobs = self.reference.logprobs(batch, self.rollout_config.temperature)
+        ref_logprobs = self.reference.logprobs(batch, cfg.rollout.temperature)
         # KL(pi || pi_ref) per policy token, measured on the sampled tokens (k3: >= 0, low variance).
         kl_tokens = torch.where(batch.action_mask, KL_ESTIMATORS["k3"](batch.old_logprobs, ref_logprobs), 0.0)
         t_adv = time.perf_counter()
@@ -191,10 +202,11 @@ class LLMTrainer:
         done = time.perf_counter()
 
         records = gather_object(self._episode_records(batch, kl_tokens, shaped))
-        mean_kl = float(np.mean([r["kl_sum"] / max(r["kl_tokens"], 1) for r in records]))
         n_episodes = len(records)
-        self.kl_control.update(mean_kl, n_episodes)
         scalars = self._scalars(records, update_stats)
+        # The controller holds kl.target in nats per policy token: it is fed kl/mean, the token mean
+        # over all processes' episodes (a mean of per-episode means would weight short replies up).
+        self.kl_control.update(scalars["kl/mean"], n_episodes)
         if self.lagrange is not None:
             harms = sum(r["record"].outcome is Outcome.HARM for r in records)
             for r in records:  # the penalties were paid locally; the multiplier steps on all episodes
@@ -247,19 +259,19 @@ class LLMTrainer:
 
     @torch.no_grad()
     def _advantages(self, batch: RolloutBatch, ref_logprobs: torch.Tensor):
-        """Per-token advantages (and PPO's returns and rollout values) from the shaped rewards."""
+        """Per-token ``(advantages, returns, rollout values, shaped rewards)`` by the algorithm's
+        estimator (``ADVANTAGES``); returns and values are None without a value head."""
         cfg, mask = self.cfg, batch.action_mask
         rewards = self._rewards(batch)
         if cfg.kl_placement == "reward":  # r_t - beta * KL_t on every policy token (Ziegler et al. 2019)
             rewards, _ = penalize_rewards(rewards, batch.old_logprobs, ref_logprobs, mask,
                                           self.kl_control.value, cfg.kl_estimator)
-        if cfg.algo.name == "grpo":
-            # One advantage per episode (its return against its group's), on every one of its tokens.
-            adv = group_advantages(rewards.sum(-1), batch.group_ids, scale=cfg.algo.scale_advantages)
-            return torch.where(mask, adv[:, None], 0.0), None, None, rewards
-        _, _, values = self.model(batch, self.rollout_config.temperature, with_entropy=False)
-        adv, returns = gae(rewards, values, mask, cfg.algo.gamma, cfg.algo.gae_lambda)
-        return masked_whiten(adv, mask), returns, values, rewards
+        values = None
+        if self.algorithm.value_head:
+            _, _, values = self.model(batch, cfg.rollout.temperature, with_entropy=False)
+        estimator = ADVANTAGES[self.algorithm.advantages]
+        adv, returns = estimator(AdvantageInputs(rewards, mask, batch.group_ids, values), cfg.algo)
+        return adv, returns, values, rewards
 
     def _update(self, batch, ref_logprobs, advantages, returns, old_values) -> dict[str, float]:
         cfg = self.cfg
@@ -278,7 +290,7 @@ class LLMTrainer:
                 in_loss_entropy = cfg.algo.ent_coef > 0
                 with self.acc.autocast():
                     logprobs, entropy, values = self.model(
-                        mb, self.rollout_config.temperature, in_loss_entropy or count == 0, in_loss_entropy
+                        mb, cfg.rollout.temperature, in_loss_entropy or count == 0, in_loss_entropy
                     )
                 inputs = LossInputs(
                     logprobs=logprobs, old_logprobs=mb.old_logprobs, advantages=advantages[rows],
@@ -286,7 +298,8 @@ class LLMTrainer:
                     values=values, old_values=None if old_values is None else old_values[rows],
                     returns=None if returns is None else returns[rows], entropy=entropy,
                 )
-                loss, stats = self.loss_fn(inputs, self.loss_config, kl_coef=self.kl_control.value if in_loss else 0.0)
+                loss, stats = self.loss_fn(inputs, cfg.algo, kl_coef=self.kl_control.value if in_loss else 0.0,
+                                           kl_estimator=cfg.kl_estimator)
                 if not self._step(loss):
                     continue
                 count += 1
@@ -373,14 +386,36 @@ class LLMTrainer:
         """
         cfg = self.cfg
         seeds = list(cfg.eval.seeds)[self.acc.process_index :: self.acc.num_processes]
-        # The fast kernels: the same users and sampling streams in any batch, equal up to float rounding
-        # (`oyrl eval` computes exactly, at some cost in speed).
-        trajectories = gather_object(self.engine.play(self.eval_envs, seeds, cfg.eval.seed, exact=False))
+        what = "the base model" if tag == "base" else "the policy" if self._bar else "the trained model"
+        with self._evaluation_progress(f"evaluating {what}", len(seeds)) as on_done:
+            # The fast kernels: the same users and sampling streams in any batch, equal up to float
+            # rounding (`oyrl eval` computes exactly, at some cost in speed).
+            played = self.engine.play(self.eval_envs, seeds, cfg.eval.seed, exact=False, on_done=on_done)
+        trajectories = gather_object(played)
         summary = summarize(trajectories)
         if self.logger:
             self.logger.scalars(summary_scalars(tag, summary), self.state.iteration)
             self.logger.samples(tag, trajectories[: cfg.eval.samples], self.state.iteration)
         return summary
+
+    @contextmanager
+    def _evaluation_progress(self, description: str, total: int) -> Iterator[Callable[[int], None] | None]:
+        """A callback counting the held-out dialogues that ended: on the training bar's status during
+        training (one live display at a time), else on a bar of its own; None off the main process."""
+        if not self.acc.is_main_process:
+            yield None
+        elif self._bar is not None:
+            done = 0
+
+            def on_done(n: int) -> None:
+                nonlocal done
+                done += n
+                self._bar.status(f"{description}: {done}/{total} episodes")
+
+            yield on_done
+        else:
+            with PhaseProgress(description, total=total) as bar:
+                yield bar.advance
 
     def _base_scalars(self) -> dict[str, float]:
         return summary_scalars("base", self.state.base_eval) if self.state.base_eval else {}

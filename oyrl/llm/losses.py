@@ -6,7 +6,9 @@ value...). ``mask`` is the action mask: True exactly on the tokens the policy sa
 chat-template headers and padding are excluded by ``torch.where`` before any arithmetic, so what
 sits under them (even ``inf``) never changes a loss or its gradient.
 
-Variants are looked up by name in ``LOSSES`` and ``KL_ESTIMATORS``.
+Variants are looked up by name in ``LOSSES``, ``ADVANTAGES`` and ``KL_ESTIMATORS`` (an algorithm,
+``oyrl.config.LLM_ALGORITHMS``, names its loss and advantage estimator). Their hyperparameters are
+the experiment's ``LLMAlgoSpec``, where each is documented.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 
 import torch
 from torch import Tensor
+
+from oyrl.config import KL_ESTIMATOR_DEFAULTS, LLMAlgoSpec
 
 
 def masked_mean(x: Tensor, mask: Tensor) -> Tensor:
@@ -108,24 +112,42 @@ def gae(rewards: Tensor, values: Tensor, mask: Tensor, gamma: float = 1.0, lam: 
     return adv, torch.where(mask, adv + values, 0.0)
 
 
+@dataclass
+class AdvantageInputs:
+    """What an advantage estimator reads; per-token tensors are ``(N, T)`` aligned with ``input_ids``."""
+
+    rewards: Tensor
+    """The shaped rewards on action tokens (env, constraint penalty, in-reward KL), 0 elsewhere."""
+    mask: Tensor
+    """Bool action mask."""
+    group_ids: Tensor
+    """``(N,)`` group of each episode (episodes sharing a scenario seed)."""
+    values: Tensor | None = None
+    """The critic's values at rollout time (algorithms with a value head)."""
+
+
+def group_estimator(x: AdvantageInputs, algo: LLMAlgoSpec) -> tuple[Tensor, Tensor | None]:
+    """GRPO: each episode's return against its group's (``group_advantages``), on every one of its
+    tokens; no returns (there is no critic to fit)."""
+    adv = group_advantages(x.rewards.sum(-1), x.group_ids, scale=algo.scale_advantages)
+    return torch.where(x.mask, adv[:, None], 0.0), None
+
+
+def gae_estimator(x: AdvantageInputs, algo: LLMAlgoSpec) -> tuple[Tensor, Tensor | None]:
+    """PPO: ``gae`` over the policy's tokens with the critic's values, whitened over the batch's
+    tokens (CleanRL's ``norm_adv``); the returns are the critic's targets."""
+    assert x.values is not None, "gae_estimator needs the value head's values (LLMAlgorithm.value_head)"
+    adv, returns = gae(x.rewards, x.values, x.mask, algo.gamma, algo.gae_lambda)
+    return masked_whiten(adv, x.mask), returns
+
+
+#: ``LLMAlgorithm.advantages`` -> estimator: ``(inputs, algo) -> (advantages, returns or None)``.
+ADVANTAGES: dict[str, Callable[[AdvantageInputs, LLMAlgoSpec], tuple[Tensor, Tensor | None]]] = {
+    "group": group_estimator, "gae": gae_estimator,
+}
+
 
 # ---- losses ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LossConfig:
-    """Hyperparameters of the losses (one place; the trainer's config fills it)."""
-
-    clip_eps: float = 0.2
-    """PPO ratio clip range epsilon (Schulman et al. 2017)."""
-    vf_clip: float | None = 0.2
-    """Clip of the value change around the rollout's values; None: unclipped value loss."""
-    vf_coef: float = 0.5
-    """Weight of the value loss in PPO's total loss."""
-    ent_coef: float = 0.0
-    """Weight of the entropy bonus (needs ``LossInputs.entropy``)."""
-    kl_estimator: str = "k3"
-    """Estimator of KL(policy || reference) for the in-loss penalty: a key of ``KL_ESTIMATORS``."""
-
-
 @dataclass
 class LossInputs:
     """Per-token tensors of one minibatch, each ``(N, T)`` aligned with ``input_ids``.
@@ -146,8 +168,16 @@ class LossInputs:
     entropy: Tensor | None = None
 
 
-def grpo_loss(x: LossInputs, cfg: LossConfig, kl_coef: float = 0.0) -> tuple[Tensor, dict[str, Tensor]]:
+def grpo_loss(
+    x: LossInputs, algo: LLMAlgoSpec, kl_coef: float = 0.0, kl_estimator: str = KL_ESTIMATOR_DEFAULTS["loss"]
+) -> tuple[Tensor, dict[str, Tensor]]:
     """GRPO objective (Shao et al. 2024, eq. 3), averaged over tokens (DAPO's token-level mean).
+
+    Args:
+        x: the minibatch's per-token tensors.
+        algo: the hyperparameters read here (``clip_eps``, ``ent_coef``), documented on ``LLMAlgoSpec``.
+        kl_coef: beta of the in-loss KL penalty (used when ``x.ref_logprobs`` is given).
+        kl_estimator: key of ``KL_ESTIMATORS`` for that penalty.
 
     Returns:
         ``(loss, stats)``: scalar loss to minimise and detached diagnostics named by TensorBoard tag.
@@ -155,24 +185,24 @@ def grpo_loss(x: LossInputs, cfg: LossConfig, kl_coef: float = 0.0) -> tuple[Ten
     m = x.mask
     log_ratio = torch.where(m, x.logprobs - x.old_logprobs, 0.0)  # masked first: exp never sees junk
     ratio = log_ratio.exp()  # rho_t = pi(a_t|s_t) / pi_old(a_t|s_t)
-    clipped = ratio.clamp(1 - cfg.clip_eps, 1 + cfg.clip_eps)
+    clipped = ratio.clamp(1 - algo.clip_eps, 1 + algo.clip_eps)
     # L^CLIP = E_t[min(rho_t A, clip(rho_t, 1-eps, 1+eps) A)]; minimise its negative.
     policy_loss = masked_mean(-torch.min(ratio * x.advantages, clipped * x.advantages), m)
     loss = policy_loss
     stats = {
         "policy/loss": policy_loss,
-        "policy/clipfrac": masked_mean(((ratio - 1).abs() > cfg.clip_eps).float(), m),
+        "policy/clipfrac": masked_mean(((ratio - 1).abs() > algo.clip_eps).float(), m),
         "policy/approx_kl": masked_mean((ratio - 1) - log_ratio, m),  # k3 of KL(old || new), as CleanRL
     }
     if x.ref_logprobs is not None:  # + beta * D_KL(pi || pi_ref), estimated per token
         # Off the mask the policy is compared with itself: KL 0 there, and gradients stay finite.
         ref = torch.where(m, x.ref_logprobs, x.logprobs)
-        kl = masked_mean(KL_ESTIMATORS[cfg.kl_estimator](x.logprobs, ref), m)
+        kl = masked_mean(KL_ESTIMATORS[kl_estimator](x.logprobs, ref), m)
         loss = loss + kl_coef * kl
         stats["kl/in_loss"] = kl  # under the current policy; kl/mean is the rollout's
     if x.entropy is not None:  # entropy bonus: - c_ent * H[pi]
         entropy = masked_mean(x.entropy, m)
-        loss = loss - cfg.ent_coef * entropy
+        loss = loss - algo.ent_coef * entropy
         stats["policy/entropy"] = entropy
     return loss, {k: v.detach() for k, v in stats.items()}
 
@@ -192,20 +222,24 @@ def value_loss(
     return 0.5 * masked_mean(torch.max(unclipped, (v_clipped - returns) ** 2), mask), clipfrac
 
 
-def ppo_loss(x: LossInputs, cfg: LossConfig, kl_coef: float = 0.0) -> tuple[Tensor, dict[str, Tensor]]:
+def ppo_loss(
+    x: LossInputs, algo: LLMAlgoSpec, kl_coef: float = 0.0, kl_estimator: str = KL_ESTIMATOR_DEFAULTS["loss"]
+) -> tuple[Tensor, dict[str, Tensor]]:
     """PPO (Schulman et al. 2017, eq. 9): ``L^CLIP - c_1 L^V + c_2 H``, per token, with GAE advantages.
 
     The policy part (clipped surrogate, optional in-loss KL and entropy) is GRPO's; PPO adds the
-    critic. ``x.advantages`` and ``x.returns`` come from ``gae``; ``x.values`` are the value head's
-    current predictions, ``x.old_values`` those made at rollout time.
+    critic, its loss clipped by ``algo.vf_clip`` and weighted by ``algo.vf_coef``. ``x.advantages`` and
+    ``x.returns`` come from ``gae``; ``x.values`` are the value head's current predictions,
+    ``x.old_values`` those made at rollout time.
     """
     assert x.values is not None and x.old_values is not None and x.returns is not None, (
         "ppo_loss needs values, old_values and returns in LossInputs (run the value head and gae)"
     )
-    loss, stats = grpo_loss(x, cfg, kl_coef)
-    v_loss, v_clipfrac = value_loss(x.values, x.old_values, x.returns, x.mask, cfg.vf_clip)
+    loss, stats = grpo_loss(x, algo, kl_coef, kl_estimator)
+    v_loss, v_clipfrac = value_loss(x.values, x.old_values, x.returns, x.mask, algo.vf_clip)
     stats.update({"value/loss": v_loss.detach(), "value/clipfrac": v_clipfrac.detach()})
-    return loss + cfg.vf_coef * v_loss, stats
+    return loss + algo.vf_coef * v_loss, stats
 
 
+#: ``LLMAlgorithm.loss`` -> loss: ``(inputs, algo, kl_coef, kl_estimator) -> (loss, stats)``.
 LOSSES: dict[str, Callable[..., tuple[Tensor, dict[str, Tensor]]]] = {"grpo": grpo_loss, "ppo": ppo_loss}

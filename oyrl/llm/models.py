@@ -2,7 +2,7 @@
 frozen reference it is kept close to.
 
 Any causal LM that ``transformers`` loads takes the same path: ``model: tiny`` only resolves to the
-project's locally built base (``oyrl.policies.tiny_base``) before ``from_pretrained``.
+project's locally built base (``oyrl.tinybase.build``) before ``from_pretrained``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from transformers import (
 
 from oyrl.config import LLMExperimentConfig, LoraSpec
 from oyrl.errors import ConfigError
-from oyrl.train.rollout import RolloutBatch
-from oyrl.train.scoring import forward_logprobs
+from oyrl.llm.rollout import RolloutBatch
+from oyrl.llm.scoring import forward_logprobs
 
 TINY = "tiny"
 
@@ -36,7 +36,7 @@ def resolve_model(name: str) -> str:
         if (path.is_absolute() or name.startswith((".", "~"))) and not path.exists():
             raise ConfigError(f"model {name!r}: no such directory (give a save_pretrained directory, a hub id or 'tiny')")
         return str(path) if path.exists() else name
-    from oyrl.policies.tiny_base import build_tiny_base
+    from oyrl.tinybase.build import build_tiny_base
 
     return str(build_tiny_base())
 
@@ -93,7 +93,7 @@ class PolicyModel(nn.Module):
 
     Args:
         lm: the causal LM (a peft model under LoRA).
-        value_head: add a critic (PPO).
+        value_head: add a critic (an algorithm with ``LLMAlgorithm.value_head``: PPO).
     """
 
     def __init__(self, lm: nn.Module, value_head: bool = False):
@@ -163,7 +163,7 @@ def build_policy(cfg: LLMExperimentConfig) -> tuple[PolicyModel, PreTrainedToken
     if cfg.lora is not None:
         lm = add_lora(lm, cfg.lora)
     reference = Reference(lm, lora=cfg.lora is not None)
-    return PolicyModel(lm, value_head=cfg.algo.name == "ppo"), tokenizer, reference, name
+    return PolicyModel(lm, value_head=cfg.algo.algorithm.value_head), tokenizer, reference, name
 
 
 def save_policy(policy: PolicyModel, tokenizer: Any, out_dir: Path) -> None:

@@ -21,7 +21,6 @@ and parses: a re-run of the grid skips complete runs and starts the others afres
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import multiprocessing as mp
 import os
@@ -41,12 +40,14 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from oyrl.config import ExperimentConfig, _Strict, apply_overrides, read_yaml, validate
+from oyrl.config import ExperimentConfig, _Strict, apply_overrides, read_config, validate
+from oyrl.schema import did_you_mean
 from oyrl.errors import ConfigError
-from oyrl.train.summary import RunRecord
+from oyrl.compare.summary import RunRecord
+from oyrl.progress import PhaseProgress, echo
 
 TrainFn = Callable[..., dict]
-"""``train_run(cfg, seed, run_dir, progress)`` of ``oyrl.train.sb3``, or a stand-in with its contract."""
+"""``train_run(cfg, seed, run_dir, progress)`` of ``oyrl.sb3.runner``, or a stand-in with its contract."""
 
 
 class CompareConfig(_Strict):
@@ -128,8 +129,7 @@ def _route(overrides: list[str]) -> tuple[list[str], list[str]]:
         top = item.partition("=")[0].strip().split(".")[0]
         if top not in own_keys and top not in ExperimentConfig.model_fields:
             known = [*own_keys, *ExperimentConfig.model_fields]
-            hint = difflib.get_close_matches(top, known, n=1, cutoff=0.6)
-            raise ConfigError(f"unknown key {top!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            raise ConfigError(f"unknown key {top!r}" + did_you_mean(top, known))
         (own if top in own_keys else experiment).append(item)
     return own, experiment
 
@@ -144,12 +144,12 @@ def load_grid(path: str | Path, overrides: list[str] = ()) -> Grid:
     """
     path = Path(path)
     own, experiment = _route(list(overrides))
-    raw = apply_overrides(read_yaml(path), own, CompareConfig)
+    raw = apply_overrides(read_config(path), own, CompareConfig)
     raw.setdefault("name", path.stem)
     base_source = f"{path}: base"
     if isinstance(raw.get("base"), str):
         base_source = str(path.parent / raw["base"])
-        raw["base"] = read_yaml(base_source)
+        raw["base"] = read_config(base_source)
     spec = validate(raw, CompareConfig, str(path))
     spec.overrides = [*spec.overrides, *experiment]
     raw_base = apply_overrides(copy.deepcopy(spec.base), spec.overrides, ExperimentConfig)
@@ -162,7 +162,7 @@ def load_grid(path: str | Path, overrides: list[str] = ()) -> Grid:
 
 
 def _expand(spec: CompareConfig, base: ExperimentConfig, out_dir: Path) -> tuple[Run, ...]:
-    from oyrl.train.sb3 import run_name  # torch and SB3: imported when needed, not with this module
+    from oyrl.sb3.runner import run_name  # torch and SB3: imported when needed, not with this module
 
     variants = spec.reaction_params or {"": {}}
     base_params = base.env.kwargs.get("reaction_params", {})
@@ -262,12 +262,14 @@ def run_grid(grid: Grid, train_fn: TrainFn | None = None, *, console: Any = None
 
     Args:
         grid: from ``load_grid``.
-        train_fn: ``oyrl.train.sb3.train_run`` by default; any picklable function with its
+        train_fn: ``oyrl.sb3.runner.train_run`` by default; any picklable function with its
             contract (it must write ``metrics.json`` last).
-        console: a ``rich.console.Console`` for the progress display.
+        console: a ``rich.console.Console`` for the line printed per finished run (default: stdout).
+            The progress bars (runs done of the grid's, and one per run in flight) go to stderr,
+            on a terminal only (``oyrl.progress``).
     """
     if train_fn is None:
-        from oyrl.train.sb3 import train_run as train_fn
+        from oyrl.sb3.runner import train_run as train_fn
     done = {r.run_dir: _record(r, "reused") for r in grid.runs if is_complete(r.run_dir)}
     todo = [r for r in grid.runs if r.run_dir not in done]
     with _Display(console, len(grid.runs), len(done)) as display:
@@ -338,28 +340,28 @@ def _run_pool(
 
 
 class _Display:
-    """A rich progress display: one bar for the grid and one per run in flight."""
+    """The grid's progress: a bar of runs done (and one per run in flight) from ``PhaseProgress``,
+    and a line on ``console`` per finished run."""
 
     def __init__(self, console: Any, total: int, reused: int):
-        from rich import progress as rp
+        from rich.console import Console
 
-        self.progress = rp.Progress(
-            rp.TextColumn("{task.description}"), rp.BarColumn(), rp.MofNCompleteColumn(),
-            rp.TimeElapsedColumn(), rp.TimeRemainingColumn(), console=console,
-        )  # fmt: skip
+        self.console = console if console is not None else Console()
         label = f"grid ({reused} complete from before)" if reused else "grid"
-        self.overall = self.progress.add_task(label, total=total, completed=reused)
+        self.progress = PhaseProgress(label, total=total, done=reused)
+        if reused:
+            self.console.print(f"{reused} complete from before, {total - reused} to run", highlight=False)
         self.bars: dict[str, Any] = {}
         self.started: set[str] = set()
         self.worker_pids: set[int] = set()
         self.interrupted = False
 
     def __enter__(self) -> _Display:
-        self.progress.start()
+        self.progress.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        self.progress.__exit__(*exc)
 
     def drain(self, events: Any) -> None:
         """Apply the workers' pending events: started workers, started runs, step counts."""
@@ -372,20 +374,20 @@ class _Display:
                 self.worker_pids.add(value)
             elif kind == "start":
                 self.started.add(key)
-                self.bars[key] = self.progress.add_task(key, total=None)
+                self.bars[key] = self.progress.add_bar(key)
             elif kind == "progress" and key in self.bars:
-                self.progress.update(self.bars[key], completed=value[0], total=value[1])
+                self.progress.update_bar(self.bars[key], completed=value[0], total=value[1])
 
     def finished(self, key: str, status: str, error: str) -> None:
         """Replace a run's bar with one line saying how it ended."""
         if key in self.bars:
-            self.progress.remove_task(self.bars.pop(key))
-        self.progress.advance(self.overall)
+            self.progress.remove_bar(self.bars.pop(key))
+        self.progress.advance()
         style = "green" if status == "ok" else "red"
         line = f"[{style}]{status}[/] {key}" + (f": {error}" if error else "")
-        self.progress.console.print(line, highlight=False)
+        echo(self.console, line, highlight=False)
 
     def forget_running(self) -> None:
         for bar in self.bars.values():
-            self.progress.remove_task(bar)
+            self.progress.remove_bar(bar)
         self.bars.clear()
