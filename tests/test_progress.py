@@ -8,6 +8,7 @@ never moves, stops short, counts twice or is missing fails.
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 from queue import Queue
@@ -200,8 +201,6 @@ def test_hugging_face_bars_follow_ours(monkeypatch, capsys, forced, quiet):
     monkeypatch.setenv(progress.ENV, forced)
     monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
     assert main(["envs"]) == 0
-    import os
-
     assert (os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS") == "1") is quiet
     monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "0")
     monkeypatch.setenv(progress.ENV, "0")
