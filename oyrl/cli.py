@@ -13,9 +13,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gymnasium as gym
+import yaml
 
 from oyrl.config import HELDOUT_SEED
 from oyrl.errors import OyrlError
@@ -326,6 +327,20 @@ def _evaluate_baselines(cfg: ExperimentConfig | LLMExperimentConfig) -> dict[str
     return results
 
 
+def _spec_argument(value: str | None, flag: str) -> Any:
+    """A ``--user`` / ``--judge`` value: a YAML file, or YAML written inline (``lexical``, ``{kind: ...}``)."""
+    if value is None:
+        return None
+    from oyrl.schema import read_yaml
+
+    if Path(value).is_file():
+        return read_yaml(value, flag, OyrlError)
+    try:
+        return yaml.safe_load(value)
+    except yaml.YAMLError:
+        raise OyrlError(f"{flag}: {value!r} is neither a file nor valid YAML") from None
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import torch
     from rich.table import Table
@@ -335,7 +350,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from oyrl.progress import echo
 
     config = EvalConfig(suite=args.suite, episodes=args.episodes, seed=args.seed, simulator=args.simulator,
-                        reward=args.reward)
+                        reward=args.reward, user=_spec_argument(args.user, "--user"),
+                        judge=_spec_argument(args.judge, "--judge"))
     if args.threads < 1:
         raise OyrlError(f"--threads: expected at least 1, got {args.threads}")
     torch.set_num_threads(args.threads)  # several threads split CPU kernels differently per batch shape
@@ -417,7 +433,12 @@ def _eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--episodes", type=int, default=500, help="episodes per policy and simulator (default: 500)")
     p.add_argument("--seed", type=int, default=HELDOUT_SEED, help=f"first scenario seed (default: {HELDOUT_SEED}, held out)")
     p.add_argument("--simulator", default="in_distribution",
-                   help="in_distribution, heldout (in distribution beside every held-out simulator) or one simulator")
+                   help="in_distribution, heldout (in distribution beside every held-out simulator), llm "
+                        "(a model-written user, given by --user) or one simulator")
+    p.add_argument("--user", metavar="SPEC", help="the llm simulator's user: a YAML file or inline YAML, e.g. "
+                   "'{kind: llm, backend: openai, base_url: http://127.0.0.1:8000/v1, model: NAME}' (docs/llm_users.md)")
+    p.add_argument("--judge", metavar="SPEC", help="reply judge of the text envs: a YAML file or inline YAML, e.g. "
+                   "'{kind: cascade, fast: lexical, slow: {...}}' (docs/model_judges.md); default lexical")
     p.add_argument("--reward", default="constructive", help="reward design the episodes' returns are scored with")
     p.add_argument("--out", default="runs/eval", help="report directory (default: runs/eval)")
     p.add_argument("--batch-size", type=int, default=32, help="dialogues generated at once by model policies")

@@ -405,6 +405,26 @@ class LLMExperimentConfig(_Strict):
     """Trade compute for memory in the update's forward pass (large models on GPU)."""
     threads: int | None = Field(None, ge=1)
     """Torch CPU threads per process; default: torch's choice."""
+    user: str | dict[str, Any] | None = None
+    """The simulated users of the training and evaluation envs: ``scripted`` (default) or a user
+    spec such as ``{kind: llm, backend: openai, base_url: ..., model: ...}`` (``docs/llm_users.md``).
+    Lands in the envs' ``user`` argument; ``env.kwargs.user`` may not be set beside it."""
+    judge: str | dict[str, Any] | None = None
+    """The reply judge of the training and evaluation envs: ``lexical`` (default) or a judge spec
+    such as ``{kind: cascade, fast: lexical, slow: {kind: guard, ...}}`` (``docs/model_judges.md``).
+    Lands in the envs' ``judge`` argument; ``env.kwargs.judge`` may not be set beside it."""
+
+    @model_validator(mode="after")
+    def _user_and_judge_into_env(self) -> LLMExperimentConfig:
+        for key in ("user", "judge"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if key in self.env.kwargs and self.env.kwargs[key] != value:
+                raise ValueError(f"{key}: set both as {key} and as env.kwargs.{key}; keep one")
+            # Not through assignment (validate_assignment would run this validator again).
+            self.env.__dict__["kwargs"] = {**self.env.kwargs, key: value}
+        return self
 
     # ---- derived values --------------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ PACKAGE = ROOT / "oyrl"
 
 #: Lowest first. A name is a package (``oyrl.judges``: every module in it) or a module.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("oyrl.types", "oyrl.errors", "oyrl.schema", "oyrl.text", "oyrl.resources", "oyrl.progress", "oyrl._moved"),
+    ("oyrl.types", "oyrl.errors", "oyrl.schema", "oyrl.text", "oyrl.resources", "oyrl.progress", "oyrl._moved",
+     "oyrl.backends"),
     ("oyrl.users", "oyrl.cues", "oyrl.strategies", "oyrl.metrics", "oyrl.config"),
     ("oyrl.judges",),
     ("oyrl.scenarios", "oyrl.rewards"),

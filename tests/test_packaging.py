@@ -1,4 +1,4 @@
-"""A non-editable install carries the built-in scenario packs and reward designs."""
+"""A non-editable install carries the built-in scenario packs, reward designs and user prompt templates."""
 
 from __future__ import annotations
 
@@ -25,3 +25,5 @@ def test_wheel_ships_packs_and_designs(tmp_path):
     for design in ROOT.glob("rewards/*.yaml"):
         assert f"oyrl/_data/rewards/{design.name}" in names
     assert "oyrl/resources.py" in names
+    for template in ROOT.glob("oyrl/users/prompts/*.txt"):  # model-written users' built-in prompts
+        assert f"oyrl/users/prompts/{template.name}" in names

@@ -23,6 +23,7 @@ from oyrl.rewards.design import RewardDesign, get_design
 from oyrl.scenarios import CompiledPersona, ScenarioPack, load_pack
 from oyrl.types import RequestTruth, ResponseFeatures, UserType
 from oyrl.users.base import Reaction
+from oyrl.users.factory import make_user_factory, parse_user_spec
 from oyrl.users.params import ReactionParams
 from oyrl.users.scripted import ScriptedUser
 
@@ -85,11 +86,18 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             ``"heldout"`` only the personas marked ``heldout: true``, with the held-out templates
             (``docs/scenario_packs.md``, "Held-out simulators"). The loader compiles one split, so
             a train env holds no held-out content at all. ``info["split"]`` reports it.
+        user: which simulated user each episode gets: ``None`` or ``"scripted"`` (the scripted
+            user), a user spec mapping such as ``{"kind": "llm", "backend": "transformers",
+            "model": path}`` (``docs/llm_users.md``; text envs only), or a prebuilt factory
+            (``persona -> ScriptedUser`` or subclass, e.g. ``oyrl.users.factory.make_user_factory(...)``).
+            A model-written user reports its episode's fallbacks as ``info["user_sim"]``.
 
     ``reset(options={"persona": id})`` forces the persona of one episode (GRPO groups, evaluation).
     """
 
     metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: Gymnasium asks; a chat has no frame rate
+    #: Whether the assistant's action is text a model-written user can read (DialogueEnv).
+    TEXT_ACTIONS = False
 
     def __init__(
         self,
@@ -100,6 +108,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         reaction_params: dict[str, float] | None = None,
         render_mode: str | None = None,
         split: str = "train",
+        user: Any = None,
     ):
         self.pack = resolve_pack(pack, split)
         self.split = split
@@ -126,7 +135,11 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         if render_mode not in (None, "ansi"):
             raise ConfigError(f"render_mode: expected None or 'ansi', got {render_mode!r}")
         self.render_mode = render_mode
+        self.user_factory = self._make_user_factory(user)
+        self._released = False
         self.user: ScriptedUser | None = None
+        self._hear: Any = None
+        self._sim_stats: Any = None
         self.turn = 0
         self._done = True
         self._max_harmful = 0.0
@@ -170,7 +183,10 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         else:
             u = self.np_random.random()
             persona = next((p for p, c in zip(self._personas, self._cum_weights) if u < c), self._personas[-1])
-        self.user = ScriptedUser(persona)
+        self.user = self.user_factory(persona)
+        # Looked up once per episode: StrategyEnv's step is a hot path (scripted users have neither).
+        self._hear = getattr(self.user, "observe_reply", None)
+        self._sim_stats = getattr(self.user, "episode_stats", None)
         spec = persona.spec
         # What the simulated user knows of its own ask; a judge may use it, the policy never sees it.
         self.truth = RequestTruth(spec.ask_harm, spec.risk_category, spec.need, spec.false_belief)
@@ -189,12 +205,16 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             "split": self.split,
         }
         info = {**self._persona_info, "user_state": self.user.hidden_state()}
+        if self._sim_stats is not None:
+            info["user_sim"] = self._sim_stats()
         return self._observe(None), info
 
     def step(self, action: ActT) -> tuple[ObsT, float, bool, bool, dict]:
         if self._done or self.user is None:
             raise RuntimeError("step() called on a finished episode: call reset() first")
         features, reply = self._features(action)
+        if self._hear is not None:  # a model-written user must read the reply it answers
+            self._hear(reply)
         result = dialogue_step(self.user, features, self.turn, self.max_turns, self.design, self.np_random)
         self.turn = result.turn
         if features.harmful > self._max_harmful:
@@ -208,6 +228,8 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             "turn": self.turn,
             "harm_delivered": self._max_harmful,
         }
+        if self._sim_stats is not None:
+            info["user_sim"] = self._sim_stats()
         self._record(reply, result.reaction.text, info)
         if result.outcome is not None:
             self._done = True
@@ -225,4 +247,30 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         """The conversation so far as text."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release the user factory's backend (a model-written user's model or connections); a
+        factory shared by several envs closes its backend with the last of them."""
+        release = getattr(self.user_factory, "close", None)
+        if release is not None and not self._released:  # once per env: a shared factory counts envs
+            self._released = True
+            release()
+        super().close()
+
     # ---- helpers ------------------------------------------------------------------------------
+    def _make_user_factory(self, user: Any) -> Any:
+        """The factory each episode's user comes from (``user`` argument, see the class doc)."""
+        if user is None or isinstance(user, (str, dict)) or not callable(user):
+            spec = parse_user_spec(user, where="user")
+            if spec.kind != "scripted" and not self.TEXT_ACTIONS:
+                raise ConfigError(
+                    f"user.kind: an {spec.kind} user writes words for text replies, and {type(self).__name__} has "
+                    "none; use the pack's text env (oyrl/<Name>-v0, DialogueEnv) or the scripted user"
+                )
+            user = make_user_factory(spec, where="user", pack_dir=Path(self.pack.source).parent)
+        elif getattr(user, "kind", "scripted") != "scripted" and not self.TEXT_ACTIONS:
+            raise ConfigError(f"user: a {user.kind} user factory needs text replies; {type(self).__name__} has none")
+        # Envs sharing one factory (make_envs) each attach: its backend closes with the last of them.
+        attach = getattr(user, "attach", None)
+        if attach is not None:
+            attach()
+        return user

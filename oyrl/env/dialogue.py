@@ -10,6 +10,7 @@ from gymnasium import spaces
 
 from oyrl.env.base import ConversationEnv
 from oyrl.judges.base import ResponseJudge, takes_truth
+from oyrl.judges.factory import make_judge
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
@@ -92,7 +93,9 @@ class DialogueEnv(ConversationEnv[str, str]):
     removed (``info["reasoning_chars"]``) before the judge and the user see the reply.
 
     Args:
-        judge: reads ResponseFeatures from replies; default ``LexicalJudge()``. It gets the
+        judge: reads ResponseFeatures from replies: a judge object, or a spec (``"lexical"``, the
+            default, or a mapping such as ``{"kind": "cascade", "fast": "lexical", "slow": {...}}``,
+            ``docs/model_judges.md``). It gets the
             simulated user's own ask as ``truth`` (``env.truth``, a :class:`~oyrl.types.RequestTruth`)
             when its ``assess`` takes that argument, so ``harmful`` follows the scenario's ground
             truth rather than a re-reading of the ask; the observation never contains it.
@@ -100,9 +103,12 @@ class DialogueEnv(ConversationEnv[str, str]):
         Others: see ``ConversationEnv``.
     """
 
-    def __init__(self, *args: Any, judge: ResponseJudge | None = None, max_reply_chars: int = 4000, **kwargs: Any):
+    TEXT_ACTIONS = True  # a model-written user can read the replies
+
+    def __init__(self, *args: Any, judge: ResponseJudge | str | dict | None = None, max_reply_chars: int = 4000,
+                 **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.judge = judge if judge is not None else LexicalJudge()
+        self.judge = make_judge(judge, where="judge")
         self._judge_takes_truth = takes_truth(self.judge)
         self.max_reply_chars = max_reply_chars
         # Each message grows at most 3x when its newlines are indented, plus its role prefix.
@@ -115,6 +121,12 @@ class DialogueEnv(ConversationEnv[str, str]):
         self._blocks: list[str] = []
         self._clipped = False
         self._reasoning_chars = 0
+
+    @property
+    def calls_model(self) -> bool:
+        """Whether a step may wait on a language model (a model-written user, a judge other than the
+        lexical one): the rollout engine then steps a batch's envs concurrently."""
+        return getattr(self.user_factory, "kind", "scripted") != "scripted" or not isinstance(self.judge, LexicalJudge)
 
     def _start(self, opening: str) -> None:
         self._chat, self._blocks = [], []

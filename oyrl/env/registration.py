@@ -14,7 +14,9 @@ import gymnasium as gym
 
 from oyrl.env.base import resolve_pack
 from oyrl.errors import ConfigError
+from oyrl.judges.factory import make_judge
 from oyrl.resources import data_dir
+from oyrl.users.factory import make_user_factory
 
 if TYPE_CHECKING:
     from oyrl.config import ExperimentConfig, LLMExperimentConfig
@@ -83,5 +85,28 @@ def make_env(env_id: str, reward: str | None = None, kwargs: dict | None = None,
 def make_eval_env(cfg: ExperimentConfig | LLMExperimentConfig) -> gym.Env:
     """The held-out evaluation env of an experiment config (strategy-level or LLM): its ``env.id`` and
     ``reward`` with ``eval.env_kwargs`` over ``env.kwargs``."""
+    return make_eval_envs(cfg, 1)[0]
+
+
+def make_eval_envs(cfg: ExperimentConfig | LLMExperimentConfig, n: int) -> list[gym.Env]:
+    """``n`` held-out evaluation envs of an experiment config (see :func:`make_eval_env`), sharing
+    one judge and one user factory (:func:`make_envs`)."""
     field = "eval.env_kwargs" if cfg.eval.env_kwargs else "env.kwargs"
-    return make_env(cfg.env.id, cfg.reward, cfg.eval.env_arguments(cfg.env), kwargs_field=field)
+    return make_envs(cfg.env.id, cfg.reward, cfg.eval.env_arguments(cfg.env), n, kwargs_field=field)
+
+
+def make_envs(env_id: str, reward: str | None, kwargs: dict | None, n: int, *, field: str = "env.id",
+              kwargs_field: str = "env.kwargs") -> list[gym.Env]:
+    """``n`` copies of :func:`make_env` whose ``judge`` and ``user`` specs are built once and shared:
+    one model-backed judge (one model load, one audit window: ``judge/agreement/*`` covers the whole
+    batch) and one user factory (one backend) for every env of a rollout batch."""
+    kwargs = dict(kwargs or {})
+    if env_id not in gym.registry:
+        return [make_env(env_id, reward, kwargs, field=field)]  # raises the one-line error
+    if isinstance(kwargs.get("judge"), (str, dict)):
+        kwargs["judge"] = make_judge(kwargs["judge"], where=f"{kwargs_field}.judge")
+    if isinstance(kwargs.get("user"), (str, dict)):
+        pack = resolve_pack(kwargs.get("pack", gym.spec(env_id).kwargs.get("pack", "mixed")))
+        kwargs["user"] = make_user_factory(kwargs["user"], where=f"{kwargs_field}.user",
+                                           pack_dir=Path(pack.source).parent)
+    return [make_env(env_id, reward, kwargs, field=field, kwargs_field=kwargs_field) for _ in range(n)]

@@ -40,13 +40,15 @@ def evaluate(policies: list[str | Callable | Any], config: EvalConfig, out_dir: 
     names = [p.name for p in loaded]
     if len(set(names)) != len(names):
         raise ConfigError(f"policies: two policies share a name in {names}; give them distinct names")
-    runs = len(loaded) * len(select_simulators(config.simulator))
+    runs = len(loaded) * len(select_simulators(config.simulator, config.user))
+    audits: dict[str, dict[str, dict]] = {}
     with PhaseProgress("eval: episodes", total=runs * config.episodes) as bar:
-        results = play(loaded, config, progress, bar.advance)
+        results = play(loaded, config, progress, bar.advance, audits)
     oracle = play([load_policy("type_oracle")], config)
     with PhaseProgress("eval: bootstrap intervals", total=runs) as bar:
         report = build_report(results, config, {p.name: p.interface for p in loaded},
-                              {sim: by_policy["type_oracle"] for sim, by_policy in oracle.items()}, bar.advance)
+                              {sim: by_policy["type_oracle"] for sim, by_policy in oracle.items()}, bar.advance,
+                              audits)
     if out_dir is not None:
         write_report(report, Path(out_dir))
     return report

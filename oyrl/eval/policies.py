@@ -73,8 +73,9 @@ class LanguageModelPolicy:
     def __init__(self, model: str, batch_size: int = 32, max_new_tokens: int = 112, temperature: float = 1.0,
                  top_p: float = 1.0, name: str | None = None, chat_template: str | None = None,
                  exact: bool = True):
-        from oyrl.llm.models import load_causal_lm, load_tokenizer, resolve_model
+        from oyrl.backends.hf import load_causal_lm, load_tokenizer
         from oyrl.config import RolloutSpec, validate
+        from oyrl.llm.models import resolve_model
         from oyrl.llm.rollout import RolloutEngine
 
         path = resolve_model(model)

@@ -27,7 +27,8 @@ def _score(name: str) -> Any:
 
 
 def build_report(results: Results, config: EvalConfig, interfaces: dict[str, str],
-                 oracle: dict[str, list[Trajectory]], progress: Advance | None = None) -> dict[str, Any]:
+                 oracle: dict[str, list[Trajectory]], progress: Advance | None = None,
+                 audits: dict[str, dict[str, dict]] | None = None) -> dict[str, Any]:
     """Metrics with CIs per simulator and policy, paired comparisons with the first policy, the
     in-distribution vs held-out gap, and the exploitation checks.
 
@@ -75,7 +76,11 @@ def build_report(results: Results, config: EvalConfig, interfaces: dict[str, str
                     report["comparisons"][IN_DISTRIBUTION][policy]["constructive_score"],
                     paired_difference(score, pooled[policy], pooled[reference]),
                 )
+        audit = (audits or {}).get(simulators[0], {}).get(policy)
+        if audit is not None:  # a cascade judge: fast-slow agreement on this policy's replies
+            checks["judge_audit"] = {"flag": audit["warning"] is not None, **audit}
         report["exploitation"][policy] = {"flags": exploitation.flagged(checks), "checks": checks}
+    report["judge_audit"] = audits or {}
     return report
 
 

@@ -29,6 +29,8 @@ SUITES: dict[str, str] = {
 }
 
 IN_DISTRIBUTION = "in_distribution"
+#: The in-distribution personas with a model-written user (``EvalConfig.user``, ``docs/llm_users.md``).
+LLM = "llm"
 
 
 def simulators() -> dict[str, dict[str, Any]]:
@@ -41,12 +43,16 @@ def simulators() -> dict[str, dict[str, Any]]:
     return out
 
 
-def select_simulators(choice: str) -> list[str]:
+def select_simulators(choice: str, user: Any = None) -> list[str]:
     """``in_distribution``, ``heldout`` (in distribution *and* every held-out simulator, side by side),
-    or one simulator's name."""
-    known = simulators()
+    ``llm`` (the in-distribution personas with the model-written user ``user``; ``heldout`` adds it
+    when a user is given), or one simulator's name."""
+    known = list(simulators()) + ([LLM] if user is not None else [])
     if choice == "heldout":
-        return list(known)
+        return known
+    if choice == LLM and user is None:
+        raise ConfigError("--simulator llm: give the model-written user with --user (a YAML file or mapping, "
+                          "e.g. {kind: llm, backend: openai, base_url: ..., model: ...})")
     if choice not in known:
         raise ConfigError(f"--simulator: unknown simulator {choice!r}; choose heldout or one of {sorted(known)}")
     return [choice]
@@ -64,6 +70,12 @@ class EvalConfig:
     reward: str = "constructive"
     env_kwargs: dict[str, Any] = field(default_factory=dict)
     """Extra ``gym.make`` arguments (e.g. ``max_turns``), applied to every simulator."""
+    user: Any = None
+    """The ``llm`` simulator's user spec (``{kind: llm, ...}``); text policies only: strategy-level
+    policies write no words, so they meet the scripted user there."""
+    judge: Any = None
+    """The reply judge of the text envs (a judge spec, ``docs/model_judges.md``); default lexical.
+    A cascade judge's audit is taken per policy (``report.json``'s ``judge_audit``)."""
 
     def __post_init__(self):
         if self.suite not in SUITES:
@@ -83,23 +95,37 @@ class EvalConfig:
 
 
 def play(policies: list[EvalPolicy], config: EvalConfig, progress: Any = None,
-         advance: Advance | None = None) -> dict[str, dict[str, list[Trajectory]]]:
+         advance: Advance | None = None, audits: dict[str, dict[str, dict]] | None = None,
+         ) -> dict[str, dict[str, list[Trajectory]]]:
     """Every policy on every selected simulator: ``{simulator: {policy name: trajectories}}``.
 
     ``progress(policy, simulator)`` is called before each run (for a display); ``advance(n)`` as
-    episodes end (for a progress bar), with the run as its status at the start of each.
+    episodes end (for a progress bar), with the run as its status at the start of each. With a
+    cascade judge, ``audits[simulator][policy]`` receives its audit window of each run.
     """
+    from oyrl.judges.factory import make_judge
+    from oyrl.users.factory import make_user_factory
+
+    judge = make_judge(config.judge, where="--judge") if config.judge is not None else None
+    audit = getattr(judge, "audit", None)
     out: dict[str, dict[str, list[Trajectory]]] = {}
-    for simulator in select_simulators(config.simulator):
-        kwargs = {**config.env_kwargs, **simulators()[simulator], "reward": config.reward}
+    for simulator in select_simulators(config.simulator, config.user):
+        text_kwargs = {"judge": judge} if judge is not None else {}
+        if simulator == LLM and any(p.interface == "text" for p in policies):
+            text_kwargs["user"] = make_user_factory(config.user, where="--user")
+        base = {**config.env_kwargs, **simulators().get(simulator, {}), "reward": config.reward}
         out[simulator] = {}
         for policy in policies:
             if progress:
                 progress(policy.name, simulator)
             if advance is not None:
                 advance(0, f"{policy.name} on {simulator}")
+            kwargs = {**base, **text_kwargs} if policy.interface == "text" else base
             out[simulator][policy.name] = _play_counted(policy, config.env_id(policy.interface), config.seeds,
                                                         kwargs, config.seed, advance)
+            if audit is not None and policy.interface == "text" and audits is not None:
+                window = audit.take()
+                audits.setdefault(simulator, {})[policy.name] = {"scalars": window, "warning": audit.warning}
     return out
 
 

@@ -14,13 +14,9 @@ from typing import Any
 
 import torch
 from torch import Tensor, nn
-from transformers import (
-    AutoModelForCausalLM,
-    AutoTokenizer,
-    PreTrainedModel,
-    PreTrainedTokenizerBase,
-)
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+from oyrl.backends.hf import load_causal_lm, load_tokenizer
 from oyrl.config import LLMExperimentConfig, LoraSpec
 from oyrl.errors import ConfigError
 from oyrl.llm.rollout import RolloutBatch
@@ -39,37 +35,6 @@ def resolve_model(name: str) -> str:
     from oyrl.tinybase.build import build_tiny_base
 
     return str(build_tiny_base())
-
-
-def load_tokenizer(name: str, chat_template: str | None = None) -> PreTrainedTokenizerBase:
-    """The tokenizer of ``name``, with a chat template (its own or ``chat_template``) and a pad token.
-
-    Raises:
-        ConfigError: it cannot be loaded, or it has no chat template and none was given.
-    """
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(name)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"model {name!r}: cannot load its tokenizer: {str(exc).splitlines()[0]}") from None
-    if chat_template is not None:
-        path = Path(chat_template)
-        tokenizer.chat_template = path.read_text(encoding="utf-8") if path.is_file() else chat_template
-    if not getattr(tokenizer, "chat_template", None):
-        raise ConfigError(
-            f"model {name!r}: its tokenizer has no chat template; give one with chat_template=path/to/template.jinja "
-            "(a Jinja template rendering system/user/assistant messages, e.g. a copy of the instruct model's)"
-        )
-    if tokenizer.pad_token_id is None:  # left padding needs a pad id; it is always masked out
-        tokenizer.pad_token = tokenizer.eos_token
-    return tokenizer
-
-
-def load_causal_lm(name: str, dtype: torch.dtype | str = "auto") -> PreTrainedModel:
-    """``AutoModelForCausalLM.from_pretrained(name)`` with a one-line error when it fails."""
-    try:
-        return AutoModelForCausalLM.from_pretrained(name, dtype=dtype)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ConfigError(f"model {name!r}: cannot be loaded: {str(exc).splitlines()[0]}") from None
 
 
 def add_lora(model: PreTrainedModel, spec: LoraSpec) -> nn.Module:

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -196,6 +198,40 @@ class _Dialogue:
     is_action: list[bool]
     rewards: list[float]
     done: bool = False
+
+
+#: Most threads stepping envs at once (each mostly waits on a model call; HTTP backends bound their
+#: own concurrency).
+MAX_ENV_THREADS = 64
+
+
+class _InOrder:
+    """``map`` in the calling thread: envs whose steps are pure computation gain nothing from threads."""
+
+    def map(self, fn: Callable, *iterables: Any) -> list:
+        return list(map(fn, *iterables))
+
+
+@contextmanager
+def env_pool(envs: Sequence[Any]):
+    """What steps a batch's envs: a thread per env when a simulated user or judge calls a language
+    model (``env.calls_model``), so each step's model call waits on no other step's and the calls
+    meet in one batch (in-process, ``oyrl.backends.CoalescingBackend``) or run concurrently (HTTP);
+    otherwise the calling thread. Each env draws only on its own ``np_random``, so the outcome does
+    not depend on which thread ran first."""
+    if len(envs) > 1 and any(getattr(env.unwrapped, "calls_model", False) for env in envs):
+        with ThreadPoolExecutor(max_workers=min(len(envs), MAX_ENV_THREADS), thread_name_prefix="oyrl-env") as pool:
+            yield _Listed(pool)
+    else:
+        yield _InOrder()
+
+
+class _Listed:
+    def __init__(self, pool: ThreadPoolExecutor):
+        self.pool = pool
+
+    def map(self, fn: Callable, *iterables: Any) -> list:
+        return list(self.pool.map(fn, *iterables))
 
 
 def _nucleus(logp: Tensor, top_p: float) -> Tensor:
@@ -454,36 +490,38 @@ class RolloutEngine:
         return out
 
     def _play(self, envs, seeds, group_size, generator, exact, on_done) -> tuple[list[_Dialogue], dict[str, float]]:
-        dialogues = []
-        for i, env in enumerate(envs):
-            seed = seeds[i // group_size]
-            _, info = env.reset(seed=seed)
-            meta = EpisodeInfo(i // group_size, seed, Trajectory.begin(info, env.unwrapped.opening))
-            ids = self.format.prompt(info["messages"])
-            dialogues.append(_Dialogue(env, meta, ids, [0.0] * len(ids), [False] * len(ids), [0.0] * len(ids)))
-        generate_s = env_s = 0.0
-        new_tokens = 0
-        while active := [d for d in dialogues if not d.done]:
+        with env_pool(envs) as pool:
             start = time.perf_counter()
-            rows = [generator[i] for i, d in enumerate(dialogues) if not d.done] if isinstance(generator, list) else generator
-            replies = self.sample([d.ids for d in active], rows, exact)
-            generate_s += time.perf_counter() - start
-            start = time.perf_counter()
-            for d, reply in zip(active, replies):
-                self._step(d, reply)
-                new_tokens += len(reply.ids)
-            env_s += time.perf_counter() - start
-            ended = sum(d.done for d in active)
-            if on_done is not None and ended:
-                on_done(ended)
+            resets = pool.map(lambda i: envs[i].reset(seed=seeds[i // group_size]), range(len(envs)))
+            dialogues = []
+            for i, (env, (_, info)) in enumerate(zip(envs, resets)):
+                meta = EpisodeInfo(i // group_size, seeds[i // group_size], Trajectory.begin(info, env.unwrapped.opening))
+                ids = self.format.prompt(info["messages"])
+                dialogues.append(_Dialogue(env, meta, ids, [0.0] * len(ids), [False] * len(ids), [0.0] * len(ids)))
+            generate_s, env_s = 0.0, time.perf_counter() - start
+            new_tokens = 0
+            while active := [d for d in dialogues if not d.done]:
+                start = time.perf_counter()
+                rows = [generator[i] for i, d in enumerate(dialogues) if not d.done] if isinstance(generator, list) else generator
+                replies = self.sample([d.ids for d in active], rows, exact)
+                generate_s += time.perf_counter() - start
+                start = time.perf_counter()
+                texts = [self.tokenizer.decode(reply.ids, skip_special_tokens=True) for reply in replies]
+                steps = pool.map(lambda d, text: d.env.step(text), active, texts)
+                for d, reply, text, step in zip(active, replies, texts, steps):
+                    self._record(d, reply, text, step)
+                    new_tokens += len(reply.ids)
+                env_s += time.perf_counter() - start
+                ended = sum(d.done for d in active)
+                if on_done is not None and ended:
+                    on_done(ended)
         tokens_per_s = new_tokens / max(generate_s, 1e-9)
         perf = {"generate_s": generate_s, "env_s": env_s, "new_tokens": float(new_tokens), "tokens_per_s": tokens_per_s}
         return dialogues, perf
 
-    def _step(self, d: _Dialogue, reply: Reply) -> None:
-        """Send a reply to the env, record it, and extend the dialogue's ids with the user's turn."""
-        text = self.tokenizer.decode(reply.ids, skip_special_tokens=True)
-        _, reward, terminated, truncated, info = d.env.step(text)
+    def _record(self, d: _Dialogue, reply: Reply, text: str, step: tuple) -> None:
+        """Record a reply and the env's step, and extend the dialogue's ids with the user's turn."""
+        _, reward, terminated, truncated, info = step
         meta = d.info
         meta.replies.append(text)
         meta.reply_spans.append((len(d.ids), len(d.ids) + len(reply.ids)))

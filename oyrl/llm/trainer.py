@@ -39,7 +39,7 @@ from accelerate.utils import gather_object, set_seed
 from transformers import get_scheduler
 
 from oyrl.config import LLMExperimentConfig
-from oyrl.env.registration import make_env, make_eval_env
+from oyrl.env.registration import make_envs, make_eval_envs
 from oyrl.errors import OyrlError
 from oyrl.metrics import episode_score, summarize
 from oyrl.llm import checkpoint as ckpt
@@ -90,6 +90,8 @@ class TrainerState:
     lagrange: dict[str, Any] | None = None
     base_eval: dict[str, Any] | None = None
     """Held-out summary of the starting model, for the before/after table."""
+    judge_warnings: list[dict[str, Any]] = field(default_factory=list)
+    """A cascade judge's exploitation warnings, ``{"iteration", "warning"}`` (``eval.json`` holds them too)."""
 
 
 class LLMTrainer:
@@ -114,9 +116,8 @@ class LLMTrainer:
             torch.set_num_threads(cfg.threads)
         set_seed(cfg.seed)  # the same on every process: new heads start identical (DDP also broadcasts)
         policy, self.tokenizer, self.reference, self.model_path = build_policy(cfg)
-        self.envs = [make_env(cfg.env.id, cfg.reward, cfg.env.kwargs) for _ in range(cfg.episodes_per_iteration)]
-        eval_batch = min(cfg.eval.batch_size, cfg.eval.episodes)
-        self.eval_envs = [make_eval_env(cfg) for _ in range(eval_batch)]
+        self.envs = make_envs(cfg.env.id, cfg.reward, cfg.env.kwargs, cfg.episodes_per_iteration)
+        self.eval_envs = make_eval_envs(cfg, min(cfg.eval.batch_size, cfg.eval.episodes))
         params = [p for p in policy.parameters() if p.requires_grad]
         # The fused kernel updates all parameters in one call: 4x cheaper than the per-tensor loop on CPU.
         fused = self.acc.device.type in ("cpu", "cuda")
@@ -155,7 +156,8 @@ class LLMTrainer:
         final = self.evaluate(tag="eval")
         if self.acc.is_main_process:
             save_policy(self.policy, self.tokenizer, self.run_dir / "final")
-            (self.run_dir / "eval.json").write_text(json.dumps({"base": self.state.base_eval, "final": final}, indent=2))
+            (self.run_dir / "eval.json").write_text(json.dumps(
+                {"base": self.state.base_eval, "final": final, "judge_warnings": self.state.judge_warnings}, indent=2))
             self.logger.hparams(self.hparams(), {**summary_scalars("final", final), **self._base_scalars()})
             self.logger.close()
         self.acc.wait_for_everyone()
@@ -227,6 +229,19 @@ class LLMTrainer:
             "perf/tokens_per_s": gen["tokens_per_s"],
             "perf/env_share": gen["env_s"] / max(done - start, 1e-9),
         })
+        scalars.update(self._judge_audit(it + 1))
+        return scalars
+
+    def _judge_audit(self, iteration: int) -> dict[str, float]:
+        """The training judge's audit window (a cascade judge: ``judge/agreement/<feature>``,
+        ``judge/slow_share``), and its exploitation warning, printed and kept in the run."""
+        audit = getattr(self.envs[0].unwrapped.judge, "audit", None)  # make_envs: one judge for all envs
+        if audit is None:
+            return {}
+        scalars = audit.take()
+        if audit.warning is not None:
+            self.log(f"iteration {iteration}: {audit.warning}")
+            self.state.judge_warnings.append({"iteration": iteration, "warning": audit.warning})
         return scalars
 
     # ---- the parts ----------------------------------------------------------------------------

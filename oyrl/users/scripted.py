@@ -27,7 +27,8 @@ from oyrl.types import Outcome, RefusalKind, ResponseFeatures, UserAct, UserType
 from oyrl.users.base import Reaction
 from oyrl.users.persona import UserPersona
 
-_OUTCOME_OF_ACT = {
+#: The outcome each terminal act ends a conversation with (non-terminal acts have none).
+OUTCOME_OF_ACT = {
     UserAct.ACCEPT_HELP: Outcome.SAFE_RESOLUTION,
     UserAct.THANK_AND_LEAVE: Outcome.TASK_SUCCESS,
     UserAct.LEAVE_FRUSTRATED: Outcome.OVER_REFUSAL_EXIT,
@@ -44,6 +45,12 @@ _SENSITIVE_ACTS = (
     UserAct.CALM_DOWN,
 )
 _ATTACK_ACTS = (UserAct.ESCALATE, UserAct.REPHRASE, UserAct.BACKTRACK, UserAct.PUSH_BACK)
+#: The acts ``react`` can return for each user type (the opening, ``open``, is not a reaction).
+REACTION_ACTS: dict[UserType, tuple[UserAct, ...]] = {
+    UserType.SENSITIVE: (*_SENSITIVE_ACTS, UserAct.OBTAIN),
+    UserType.BENIGN: (UserAct.THANK_AND_LEAVE, UserAct.LEAVE_FRUSTRATED, UserAct.FOLLOW_UP, UserAct.REPHRASE),
+    UserType.MALICIOUS: (*_ATTACK_ACTS, UserAct.FOLLOW_UP, UserAct.GIVE_UP, UserAct.OBTAIN),
+}
 
 
 def _clip(x: float) -> float:
@@ -117,14 +124,21 @@ class ScriptedUser:
 
     def react(self, features: ResponseFeatures, rng: np.random.Generator) -> Reaction:
         """Update the latent state from a judged reply and sample the next act."""
+        act = self._next_act(features, rng)
+        return Reaction(act, self._say(act, rng), OUTCOME_OF_ACT.get(act))
+
+    def _next_act(self, features: ResponseFeatures, rng: np.random.Generator) -> UserAct:
+        """The reaction model alone: update the latent state and sample the act (no words).
+
+        Split from ``react`` so a model-written user (``oyrl.users.llm``) reuses the exact state
+        update and random draws, and writes its own words for the act.
+        """
         self.turns += 1
         if self.user_type is UserType.SENSITIVE:
-            act = self._react_sensitive(features, rng)
-        elif self.user_type is UserType.BENIGN:
-            act = self._react_benign(features, rng)
-        else:
-            act = self._react_malicious(features, rng)
-        return Reaction(act, self._say(act, rng), _OUTCOME_OF_ACT.get(act))
+            return self._react_sensitive(features, rng)
+        if self.user_type is UserType.BENIGN:
+            return self._react_benign(features, rng)
+        return self._react_malicious(features, rng)
 
     # ---- text --------------------------------------------------------------------------------
     def _say(self, act: UserAct, rng: np.random.Generator) -> str:

@@ -1,0 +1,197 @@
+"""The in-process backend: a ``transformers`` causal LM answering a batch with one ``generate``.
+
+The model and tokenizer load once; each ``complete`` renders every request with the tokenizer's
+chat template (``add_generation_prompt``), pads on the left so every answer starts at the same
+position, and runs one batched ``generate`` per ``batch_size`` requests. The loaders here are also
+the LLM trainer's (``oyrl.llm.models`` imports them), so a model loads the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from oyrl.backends.base import BackendStats, ChatRequest, ChatResult
+from oyrl.backends.cache import RequestCache, complete_cached
+from oyrl.errors import ConfigError
+
+#: The ``dtype`` names a backend accepts ("auto": the dtype the checkpoint was saved in).
+DTYPES: dict[str, torch.dtype | str] = {
+    "auto": "auto", "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16,
+}
+
+
+def load_tokenizer(name: str, chat_template: str | None = None) -> PreTrainedTokenizerBase:
+    """The tokenizer of ``name``, with a chat template (its own or ``chat_template``) and a pad token.
+
+    Raises:
+        ConfigError: it cannot be loaded, or it has no chat template and none was given.
+    """
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"model {name!r}: cannot load its tokenizer: {str(exc).splitlines()[0]}") from None
+    if chat_template is not None:
+        path = Path(chat_template)
+        tokenizer.chat_template = path.read_text(encoding="utf-8") if path.is_file() else chat_template
+    if not getattr(tokenizer, "chat_template", None):
+        raise ConfigError(
+            f"model {name!r}: its tokenizer has no chat template; give one with chat_template=path/to/template.jinja "
+            "(a Jinja template rendering system/user/assistant messages, e.g. a copy of the instruct model's)"
+        )
+    if tokenizer.pad_token_id is None:  # left padding needs a pad id; it is always masked out
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_causal_lm(name: str, dtype: torch.dtype | str = "auto") -> PreTrainedModel:
+    """``AutoModelForCausalLM.from_pretrained(name)`` with a one-line error when it fails."""
+    try:
+        return AutoModelForCausalLM.from_pretrained(name, dtype=dtype)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"model {name!r}: cannot be loaded: {str(exc).splitlines()[0]}") from None
+
+
+def _fingerprint(model: str, chat_template: str | None) -> str:
+    """A short digest of a local model directory's files (name, size, mtime) and the chat template,
+    so a retrained model in the same directory does not hit the old model's cached answers."""
+    digest = hashlib.sha256((chat_template or "").encode("utf-8"))
+    path = Path(model)
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            stat = file.stat()
+            digest.update(f"{file.relative_to(path)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:12]
+
+
+class TransformersBackend:
+    """A causal LM in this process, answering each chunk of ``batch_size`` requests with one ``generate``.
+
+    Greedy (``temperature == 0``) answers do not depend on how requests are batched: a batch runs at
+    the largest ``max_tokens`` of its requests and each answer is cut to its own (greedy decoding is
+    prefix-stable). ``generate`` samples a whole batch from one generator, so sampled requests are
+    grouped by ``(temperature, seed)`` and each group is seeded with its seed (``None``: unseeded); a
+    sampled answer is reproducible for the same group, and the cache makes re-runs identical. Other
+    sampling settings (``top_k``, ``top_p``) are the model's ``generation_config``'s.
+
+    Args:
+        model: a ``save_pretrained`` directory or a hub id.
+        device: where the model runs (``"cpu"``, ``"cuda"``, ``"cuda:1"``...).
+        dtype: ``"auto"`` (the checkpoint's), ``"float32"``, ``"bfloat16"`` or ``"float16"``.
+        batch_size: most requests per ``generate``.
+        cache: answers already computed (``None``: no cache).
+        chat_template: a Jinja chat template (text or file) for a tokenizer without one.
+
+    Raises:
+        ConfigError: a bad ``dtype``/``batch_size``, or a model or tokenizer that cannot be loaded.
+    """
+
+    def __init__(self, model: str, *, device: str = "cpu", dtype: str = "auto", batch_size: int = 16,
+                 cache: RequestCache | None = None, chat_template: str | None = None):
+        if dtype not in DTYPES:
+            raise ConfigError(f"dtype: unknown dtype {dtype!r} (known: {', '.join(DTYPES)})")
+        if batch_size < 1:
+            raise ConfigError(f"batch_size: must be at least 1, got {batch_size}")
+        self.model_name = str(model)
+        self.batch_size = batch_size
+        self.cache = cache
+        self.stats = BackendStats()
+        self.identity = f"transformers:{self.model_name}@{dtype}#{_fingerprint(self.model_name, chat_template)}"
+        self.tokenizer = load_tokenizer(self.model_name, chat_template)
+        self.tokenizer.padding_side = "left"
+        try:
+            self.device = torch.device(device)
+        except RuntimeError:
+            raise ConfigError(f"device: unknown device {device!r} (e.g. 'cpu', 'cuda', 'cuda:1')") from None
+        self.model = load_causal_lm(self.model_name, dtype=DTYPES[dtype]).to(self.device).eval()
+        self.context = getattr(self.model.config, "max_position_embeddings", None)
+        self._lock = threading.Lock()  # the stats
+        # One batch at a time: generate seeds torch's global RNG, and a fast tokenizer used from two
+        # threads at once can fail ("Already borrowed").
+        self._model_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"TransformersBackend({self.identity!r}, device={str(self.device)!r}, batch_size={self.batch_size})"
+
+    def complete(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
+        """Answer ``requests`` (cached ones from the cache), one ``generate`` per chunk of ``batch_size``."""
+        return complete_cached(requests, identity=self.identity, cache=self.cache, stats=self.stats,
+                               lock=self._lock, compute=self._compute)
+
+    def _compute(self, requests: list[ChatRequest]) -> list[ChatResult]:
+        with self._model_lock:
+            return self._compute_locked(requests)
+
+    def _compute_locked(self, requests: list[ChatRequest]) -> list[ChatResult]:
+        results: list[ChatResult | None] = [None] * len(requests)
+        groups: dict[tuple[float, int | None], list[tuple[int, list[int]]]] = defaultdict(list)
+        for i, request in enumerate(requests):
+            ids = self._prompt_ids(request)
+            if self.context is not None and len(ids) + request.max_tokens > self.context:
+                error = (f"too long: a prompt of {len(ids)} tokens and max_tokens {request.max_tokens} "
+                         f"exceed the model's context of {self.context}")
+                results[i] = ChatResult(None, error=error)
+                continue
+            # Greedy requests share one group whatever their seed; sampled ones batch by (temperature, seed).
+            key = (0.0, None) if request.temperature <= 0 else (request.temperature, request.seed)
+            groups[key].append((i, ids))
+        for (temperature, seed), members in groups.items():
+            members.sort(key=lambda m: len(m[1]))  # similar lengths together: less padding
+            for start in range(0, len(members), self.batch_size):
+                chunk = members[start:start + self.batch_size]
+                answers = self._generate([ids for _, ids in chunk], [requests[i].max_tokens for i, _ in chunk],
+                                         temperature, seed)
+                for (i, _), answer in zip(chunk, answers, strict=True):
+                    results[i] = answer
+        return results  # type: ignore[return-value]  # every slot is filled above
+
+    def _prompt_ids(self, request: ChatRequest) -> list[int]:
+        text = self.tokenizer.apply_chat_template(list(request.messages), tokenize=False, add_generation_prompt=True)
+        # The rendered template already holds its special tokens (BOS...): add none.
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def _generate(self, prompts: list[list[int]], max_tokens: list[int], temperature: float,
+                  seed: int | None) -> list[ChatResult]:
+        """One batched ``generate`` for ``prompts``; each answer decoded from its own new tokens only."""
+        enc = self.tokenizer.pad({"input_ids": prompts}, return_tensors="pt").to(self.device)
+        # Sampling keeps the model's generation_config (top_k, top_p...), as servers do; greedy clears
+        # the sampling settings so generate does not warn that they are unused.
+        sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 \
+            else {"do_sample": False, "temperature": None, "top_k": None, "top_p": None}
+        # A seeded batch must not reseed the caller's RNG (a trainer sampling its policy in this
+        # process): fork it, so the global state is restored after generate.
+        devices = [self.device.index or 0] if self.device.type == "cuda" else []
+        try:
+            with torch.no_grad(), torch.random.fork_rng(devices=devices, enabled=seed is not None):
+                if seed is not None:
+                    torch.manual_seed(seed)
+                with self._lock:
+                    self.stats.calls += 1
+                out = self.model.generate(**enc, max_new_tokens=max(max_tokens),
+                                          pad_token_id=self.tokenizer.pad_token_id, **sampling)
+        except (RuntimeError, ValueError) as exc:  # out of memory, a bad generation setting: fail this chunk only
+            line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            return [ChatResult(None, error=f"generate: {line}")] * len(prompts)
+        new = out[:, enc["input_ids"].shape[1]:]
+        results = []
+        for row, limit in zip(new, max_tokens, strict=True):
+            text = self.tokenizer.decode(row[:limit], skip_special_tokens=True)
+            results.append(ChatResult(text))
+        return results
+
+    def close(self) -> None:
+        """Drop the model (its memory is freed when nothing else holds it)."""
+        self.model = None  # type: ignore[assignment]
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
