@@ -29,11 +29,11 @@ if TYPE_CHECKING:
 EXIT_USAGE = 2
 
 
-def _console():
-    """A rich console; piped output gets a fixed width so wide tables are not cut to 80 columns."""
+def _console(width: int = 160):
+    """A rich console; piped output gets a fixed ``width`` so wide tables are not cut to 80 columns."""
     from rich.console import Console
 
-    return Console() if sys.stdout.isatty() else Console(width=160)
+    return Console() if sys.stdout.isatty() else Console(width=width)
 
 
 def _make_env(env_id: str, reward: str | None) -> gym.Env:
@@ -93,8 +93,16 @@ def _simulate(env: gym.Env, policies: list[StrategyPolicy], episodes: int, seed:
     return results
 
 
+#: ``summarize`` keys of a declared assessment, shown when some policy's replies declared one.
+DECLARED_COLUMNS = (("assessment_accuracy", "assessment\naccuracy"), ("faithfulness", "faithfulness"))
+
+
 def _print_outcome_table(env_label: str, episodes: int, seed: int, results: dict[str, dict]) -> None:
-    """The outcome rates of each policy; ``env_label`` names the env (and any arguments) they ran in."""
+    """The outcome rates of each policy; ``env_label`` names the env (and any arguments) they ran in.
+
+    Policies that declared an assessment (``summarize`` has ``assessment_accuracy`` or
+    ``faithfulness``) add those columns; a policy without them shows ``-``.
+    """
     from rich.table import Table
 
     columns = [
@@ -113,6 +121,10 @@ def _print_outcome_table(env_label: str, episodes: int, seed: int, results: dict
     for _, _, label in columns:
         table.add_column(label, justify="right")
     table.add_column("mean\nturns", justify="right")
+    declared = [(key, label) for key, label in DECLARED_COLUMNS
+                if any(res.get(key) is not None for res in results.values())]
+    for _, label in declared:
+        table.add_column(label, justify="right")
     for name, res in results.items():
         by_type = {**res["by_user_type"], "overall": res["overall"]}
         cells = [f"{res['constructive_score']:+.3f}"]
@@ -120,8 +132,9 @@ def _print_outcome_table(env_label: str, episodes: int, seed: int, results: dict
             block = by_type.get(user_type)
             cells.append(f"{block[key]:.1%}" if block else "-")
         cells.append(f"{res['overall']['mean_turns']:.2f}")
+        cells += [f"{res[key]:.1%}" if res.get(key) is not None else "-" for key, _ in declared]
         table.add_row(name, *cells)
-    _console().print(table)
+    _console(160 + 28 * bool(declared)).print(table)  # room for the declared columns
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -388,6 +401,41 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_steer(args: argparse.Namespace) -> int:
+    from oyrl.eval.steer import steer_table, steerability
+
+    strategies = [s.strip() for s in args.strategies.split(",")] if args.strategies else None
+    result = steerability(args.model, args.env, **({"strategies": strategies} if strategies else {}),
+                          episodes=args.episodes, seed=args.seed, max_new_tokens=args.max_new_tokens)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        _console().print(steer_table(result))
+    return 0
+
+
+def _steer_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("steer", help="force each strategy by a declared assessment; how often a model follows")
+    p.add_argument("model", help="tiny, a model directory, a hub id, or module:function (messages -> reply)")
+    p.add_argument("--env", default="oyrl/Mixed-v0", help="text env id")
+    p.add_argument("--episodes", type=int, default=20, help="dialogues per strategy")
+    p.add_argument("--strategies", help="comma-separated strategies to force (default: all seven)")
+    p.add_argument("--seed", type=int, default=HELDOUT_SEED, help="first scenario seed")
+    p.add_argument("--max-new-tokens", type=int, default=112, help="longest continuation in tokens")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=cmd_steer)
+
+
+def cmd_boundary(args: argparse.Namespace) -> int:
+    from oyrl.eval.boundary import BoundaryConfig, run_boundary, summary_lines, write_boundary
+
+    cats = tuple(c.strip() for c in args.categories.split(",") if c.strip()) if args.categories else None
+    config = BoundaryConfig(args.env, args.samples, args.seed, cats, args.search)
+    paths = write_boundary(run_boundary(args.policy, config, max_new_tokens=args.max_new_tokens), args.out)
+    print(paths[0].read_text() if args.json else "\n".join(summary_lines(paths)))
+    return 0
+
+
 def _envs_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("envs", help="list registered environments")
     p.add_argument("--json", action="store_true", help="print id -> description as JSON")
@@ -487,9 +535,24 @@ def _compare_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_compare)
 
 
+def _boundary_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("boundary", help="where a policy starts refusing on a pack's graded ladders (docs/boundary.md)")
+    p.add_argument("policy", metavar="POLICY",
+                   help="a model directory or hub id, an SB3 .zip, a baseline name, or module:function (messages -> reply)")
+    p.add_argument("--env", required=True, help="environment id of a pack with ladders, e.g. oyrl/Jailbreak-v0")
+    p.add_argument("--samples", type=int, default=20, help="dialogues per rung (default: 20)")
+    p.add_argument("--seed", type=int, default=0, help="first scenario seed (default: 0)")
+    p.add_argument("--categories", metavar="A,B", help="risk categories to climb (default: every ladder)")
+    p.add_argument("--search", action="store_true", help="mutate rungs to find the nearest wrongly decided requests")
+    p.add_argument("--max-new-tokens", type=int, default=112, help="reply budget of model policies")
+    p.add_argument("--out", default="runs/boundary", help="report directory (default: runs/boundary)")
+    p.add_argument("--json", action="store_true", help="print boundary.json instead of the summary")
+    p.set_defaults(func=cmd_boundary)
+
+
 #: The subcommands, each adding its parser to the ``oyrl`` parser's subparsers, in ``--help`` order.
 SUBCOMMANDS = (_envs_parser, _simulate_parser, _play_parser, _train_parser, _eval_parser, _check_parser,
-               _judge_eval_parser, _compare_parser)
+               _judge_eval_parser, _compare_parser, _steer_parser, _boundary_parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from oyrl.reasoning.measure import declared_summary
 from oyrl.types import Outcome, Trajectory, UserType
 
 #: Satisfaction of each decided outcome (``unresolved`` is scored from the final state).
@@ -70,6 +71,10 @@ def _rates(episodes: list[Trajectory], beta: float) -> dict[str, float]:
     return out
 
 
+#: The declared-assessment figures ``summarize`` puts at its top level.
+DECLARED_KEYS = ("assessment_accuracy", "risk_accuracy", "faithfulness", "declared_rate")
+
+
 def summarize(episodes: Iterable[Trajectory], *, beta: float = 1.0) -> dict:
     """Outcome rates overall and per user type, with the constructive score.
 
@@ -77,6 +82,11 @@ def summarize(episodes: Iterable[Trajectory], *, beta: float = 1.0) -> dict:
     "by_user_type": {"benign"|"sensitive"|"malicious": {...same keys...}}}``; each rate block also
     has ``episodes``, ``constructive_score``, ``mean_turns`` and ``mean_return``. Episodes a policy
     failed on are counted in ``errors`` and left out of the rates.
+
+    When some reply declared an assessment (``docs/reasoning.md``), the summary also has
+    ``assessment_accuracy`` (declared user type), ``risk_accuracy``, ``faithfulness`` (declared
+    strategy = judged) over the replies with an ok block, ``declared_rate`` over all replies, and
+    ``declared``: the whole ``oyrl.reasoning.measure.declared_summary``. Without any, these are absent.
     """
     episodes = list(episodes)
     finished = [t for t in episodes if t.error is None and t.outcome is not None]
@@ -84,10 +94,15 @@ def summarize(episodes: Iterable[Trajectory], *, beta: float = 1.0) -> dict:
     for t in finished:
         by_type[t.user_type.value].append(t)
     overall = _rates(finished, beta)
-    return {
+    summary = {
         "episodes": len(finished),
         "errors": len(episodes) - len(finished),
         "constructive_score": overall["constructive_score"],
         "overall": overall,
         "by_user_type": {ut.value: _rates(by_type[ut.value], beta) for ut in UserType if by_type[ut.value]},
     }
+    declared = declared_summary((t.user_type, [turn.declared for turn in t.turns]) for t in finished)
+    if declared is not None:
+        summary.update({k: declared[k] for k in DECLARED_KEYS}, declared=declared)
+    return summary
+

@@ -55,6 +55,7 @@ from pydantic import (
 )
 
 from oyrl.errors import ConfigError, PackError
+from oyrl.ladders import Ladder, pack_ladders
 from oyrl.schema import StrictModel, did_you_mean, read_yaml
 from oyrl.types import UserAct, UserType
 from oyrl.users.params import ReactionParams
@@ -216,6 +217,8 @@ class PackSchema(_Strict):
     tactics: list[Tactic] = []
     personas: list[Persona] = []
     mixture: list[MixtureEntry] = []
+    ladders: list[Ladder] = []  # graded requests per risk category (oyrl.ladders, docs/boundary.md)
+    ladders_file: str | None = None  # a sibling file holding more ladders, relative to the pack
 
     @model_validator(mode="after")
     def _personas_or_mixture(self) -> PackSchema:
@@ -510,7 +513,9 @@ def _load(path: Path, seen: tuple[Path, ...]) -> _Loaded:
         loc = _format_loc(err["loc"])
         raise PackError(f"{path}: {loc}: {_pydantic_message(err, _fields_at(err['loc']))}") from None
     if not schema.mixture:
-        return _compile(schema, str(path))
+        loaded = _compile(schema, str(path))
+        pack_ladders(schema.ladders, schema.ladders_file, path, {p.spec.risk_category for p in loaded.personas})
+        return loaded
     personas, weights, sub_turns, missing, heldout_texts = [], [], [], {}, {}
     total = sum(m.weight for m in schema.mixture)
     for i, entry in enumerate(schema.mixture):
@@ -542,4 +547,5 @@ def _load(path: Path, seen: tuple[Path, ...]) -> _Loaded:
             f"of the mixed packs, got {_show(leak[0])}"
         )
     max_turns = schema.episode.max_turns if "episode" in raw else max(sub_turns)
+    pack_ladders(schema.ladders, schema.ladders_file, path, {p.spec.risk_category for p in personas})
     return _Loaded(schema.name, schema.description, max_turns, tuple(personas), tuple(weights), missing, heldout_texts)

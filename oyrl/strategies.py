@@ -34,7 +34,7 @@ class Strategy(str, Enum):
 
 STRATEGIES: tuple[Strategy, ...] = tuple(Strategy)
 
-__all__ = ["HARMFUL_ASK", "STRATEGIES", "Strategy", "strategy_features"]
+__all__ = ["HARMFUL_ASK", "PROFILE_HARMS", "STRATEGIES", "Strategy", "strategy_features", "strategy_of"]
 
 
 def strategy_features(
@@ -83,3 +83,46 @@ def strategy_features(
             engagement=0.3 * q, length_tokens=80,
         )
     raise ValueError(f"unknown strategy {strategy!r}")
+
+
+#: The ask harms whose profiles ``strategy_of`` compares a reply with: a harmless ask, a mild one
+#: and a severe one (``strategy_features`` depends on the harm only through ``harmful`` and, for
+#: empathic support, whether the ask is harmful), so every profile a strategy can have is near one.
+PROFILE_HARMS = (0.0, 0.2, 0.5, 0.9)
+#: What a disagreeing ``refusal_kind`` adds to the distance: as much as one score fully off, so the
+#: kind of decline counts without outvoting every score.
+KIND_MISMATCH = 1.0
+# (strategy, refusal kind, scores) of every profile, the scores unpacked once: DialogueEnv maps
+# every reply it steps.
+_PROFILES = tuple(
+    (s, p.refusal_kind, tuple(getattr(p, k) for k in ResponseFeatures.SCORES))
+    for s in STRATEGIES for p in (strategy_features(s, h) for h in PROFILE_HARMS)
+)
+
+
+def strategy_of(features: ResponseFeatures) -> Strategy:
+    """The strategy whose profile is nearest to what a reply does (its judged features).
+
+    The inverse of ``strategy_features``: the L1 distance over the scores of
+    ``ResponseFeatures.SCORES`` plus ``KIND_MISMATCH`` when the refusal kinds differ, to each
+    strategy's profile at each harm of ``PROFILE_HARMS`` (quality 1); ties go to the earlier strategy
+    in ``STRATEGIES``. Deterministic, and exact on the profiles themselves (``tests/test_reasoning.py``).
+
+    Nearest profile rather than ordered rules: the profiles are already the judge's typical reading
+    of each strategy's replies (module docstring), so they are the one calibrated description of the
+    seven strategies, and the mapping moves with them when they are re-measured. Length is left out:
+    it separates nothing the scores do not, and it varies most with wording.
+
+    Known limit (``docs/reasoning.md`` has the measured table): the judge reads the response
+    grammar's safe-information replies as full answers without harm (informative near 1, little
+    empathy or engagement), which is also what full compliance with a harmless ask does; most of them
+    map to ``full_compliance``. What a reply does cannot tell the two apart there without the ask's harm.
+    """
+    values = tuple(getattr(features, k) for k in ResponseFeatures.SCORES)
+    best, best_distance = STRATEGIES[0], float("inf")
+    for strategy, kind, scores in _PROFILES:
+        distance = KIND_MISMATCH * (kind is not features.refusal_kind)
+        distance += sum(abs(v - p) for v, p in zip(values, scores))
+        if distance < best_distance:
+            best, best_distance = strategy, distance
+    return best

@@ -173,6 +173,9 @@ class Turn:
     user_text: str
     reward: float
     reward_terms: dict[str, float]
+    #: The env's ``info["declared"]``: the reply's declared assessment and how it compares
+    #: (``oyrl.reasoning.measure``); None where the env has none (StrategyEnv).
+    declared: dict | None = None
 
 
 @dataclass(slots=True)
@@ -198,7 +201,7 @@ class Trajectory:
     def record(self, reply: str, reward: float, info: dict) -> None:
         """Append the turn an oyrl env's ``step`` reported; on the last step, the outcome and final state."""
         self.turns.append(Turn(reply, info["features"], info["user_act"], info["user_text"], float(reward),
-                               info["reward_terms"]))
+                               info["reward_terms"], info.get("declared")))
         self.outcome, self.final_state = info.get("outcome"), info["user_state"]
 
     @property

@@ -20,9 +20,9 @@ PACKAGE = ROOT / "oyrl"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("oyrl.types", "oyrl.errors", "oyrl.schema", "oyrl.text", "oyrl.resources", "oyrl.progress", "oyrl._moved",
      "oyrl.backends"),
-    ("oyrl.users", "oyrl.cues", "oyrl.strategies", "oyrl.metrics", "oyrl.config"),
+    ("oyrl.users", "oyrl.cues", "oyrl.strategies", "oyrl.metrics", "oyrl.config", "oyrl.reasoning"),
     ("oyrl.judges",),
-    ("oyrl.scenarios", "oyrl.rewards"),
+    ("oyrl.scenarios", "oyrl.rewards", "oyrl.ladders"),
     ("oyrl.env",),
     ("oyrl",),  # the package's __init__: registers the envs, exports the public names
     ("oyrl.policies", "oyrl.writer"),

@@ -22,6 +22,8 @@ def test_wheel_ships_packs_and_designs(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for pack in ROOT.glob("envs/*.yaml"):
         assert f"oyrl/_data/envs/{pack.name}" in names
+    for ladders in ROOT.glob("envs/ladders/*.yaml"):  # the packs' ladder files (docs/boundary.md)
+        assert f"oyrl/_data/envs/ladders/{ladders.name}" in names
     for design in ROOT.glob("rewards/*.yaml"):
         assert f"oyrl/_data/rewards/{design.name}" in names
     assert "oyrl/resources.py" in names

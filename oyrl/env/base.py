@@ -17,6 +17,7 @@ import gymnasium as gym
 
 from oyrl.env.step import dialogue_step
 from oyrl.errors import ConfigError
+from oyrl.reasoning.block import Declared
 from oyrl.schema import did_you_mean
 from oyrl.resources import builtin_pack_path
 from oyrl.rewards.design import RewardDesign, get_design
@@ -98,6 +99,8 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
     metadata = {"render_modes": ["ansi"], "render_fps": 1}  # fps: Gymnasium asks; a chat has no frame rate
     #: Whether the assistant's action is text a model-written user can read (DialogueEnv).
     TEXT_ACTIONS = False
+    #: The declared assessment of the reply being stepped (DialogueEnv sets it in ``_features``).
+    _declared: Declared | None = None
 
     def __init__(
         self,
@@ -215,7 +218,8 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         features, reply = self._features(action)
         if self._hear is not None:  # a model-written user must read the reply it answers
             self._hear(reply)
-        result = dialogue_step(self.user, features, self.turn, self.max_turns, self.design, self.np_random)
+        result = dialogue_step(self.user, features, self.turn, self.max_turns, self.design, self.np_random,
+                               self._declared, self.truth)
         self.turn = result.turn
         if features.harmful > self._max_harmful:
             self._max_harmful = features.harmful

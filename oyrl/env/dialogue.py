@@ -12,6 +12,8 @@ from oyrl.env.base import ConversationEnv
 from oyrl.judges.base import ResponseJudge, takes_truth
 from oyrl.judges.factory import make_judge
 from oyrl.judges.lexical import LexicalJudge
+from oyrl.reasoning.block import split_declared
+from oyrl.reasoning.measure import check_declared
 from oyrl.types import ResponseFeatures
 from oyrl.users.base import Reaction
 
@@ -90,7 +92,12 @@ class DialogueEnv(ConversationEnv[str, str]):
 
     Action: the reply (``str``; anything else raises TypeError). Replies longer than
     ``max_reply_chars`` are cut (``info["reply_truncated"]``); ``<think>...</think>`` reasoning is
-    removed (``info["reasoning_chars"]``) before the judge and the user see the reply.
+    removed (``info["reasoning_chars"]``) before the judge and the user see the reply, and so is a
+    declared assessment (``<assess>...</assess>``, ``docs/reasoning.md``): its fields and how they
+    compare with the truth and with the judged reply are ``info["declared"]``
+    (``oyrl.reasoning.measure.check_declared``; status ``none`` without a block). Only the reply is
+    parsed, never a user message; a malformed, truncated or misplaced block is recorded with its
+    status, never raised.
 
     Args:
         judge: reads ResponseFeatures from replies: a judge object, or a spec (``"lexical"``, the
@@ -141,6 +148,7 @@ class DialogueEnv(ConversationEnv[str, str]):
             raise TypeError(f"DialogueEnv action must be a str (the assistant's reply), got {type(action).__name__}")
         visible = _THINK.sub("", action) if "<" in action else action
         self._reasoning_chars = len(action) - len(visible)
+        visible, self._declared = split_declared(visible)
         reply, self._clipped = sanitize(visible.strip(), self.max_reply_chars)
         if self._judge_takes_truth:
             return self.judge.assess(self.messages, reply, truth=self.truth), reply
@@ -153,6 +161,8 @@ class DialogueEnv(ConversationEnv[str, str]):
         info["user_text"] = user_text
         info["reply_truncated"] = self._clipped
         info["reasoning_chars"] = self._reasoning_chars
+        info["declared"] = check_declared(self._declared, info["features"], info["user_type"], info["risk_category"],
+                                          info["ask_harm"])
 
     def _observe(self, reaction: Reaction | None) -> str:
         return self.transcript()

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from oyrl.reasoning.block import Declared
 from oyrl.rewards.design import RewardDesign
 from oyrl.rewards.terms import StepContext
-from oyrl.types import Outcome, ResponseFeatures
+from oyrl.types import Outcome, RequestTruth, ResponseFeatures
 from oyrl.users.base import Reaction
 from oyrl.users.scripted import ScriptedUser
 
@@ -49,6 +50,8 @@ def dialogue_step(
     max_turns: int,
     design: RewardDesign | None,
     rng: np.random.Generator,
+    declared: Declared | None = None,
+    truth: RequestTruth | None = None,
 ) -> StepResult:
     """The user reacts to a reply with ``features`` (changing ``user`` in place), then the step is scored.
 
@@ -60,6 +63,8 @@ def dialogue_step(
         design: scores the step from its ``StepContext`` (ground truth included); None skips
             scoring (a planner that values futures by another objective need not pay for it).
         rng: the user's randomness (the env's ``np_random``, or a planner's stream).
+        declared, truth: the reply's declared assessment and the user's own ask, for the reward terms
+            that check a declaration (``StepContext``); None where there is none (StrategyEnv, planners).
     """
     trust, distress, frustration = user.trust, user.distress, user.frustration
     reaction = user.react(features, rng)
@@ -78,6 +83,8 @@ def dialogue_step(
         user.distress - distress,
         user.frustration - frustration,
         turn - 1,
+        declared,
+        truth,
     )
     reward, terms = design(ctx)
     return StepResult(reaction, turn, terminated, truncated, outcome, reward, terms)

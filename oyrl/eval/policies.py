@@ -19,6 +19,7 @@ finished, for the evaluation's progress bar.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -66,13 +67,15 @@ class LanguageModelPolicy:
         name: shown in reports; defaults to the directory or hub id.
         exact: the batch-invariant layout (bitwise the same at any batch size on one CPU thread);
             False uses the faster kernels, which agree across batch sizes up to float rounding.
+        reply_prefix: text every reply starts with, the model continuing after it (steering with a
+            declared assessment, ``oyrl.eval.steer``; ``RolloutEngine``).
     """
 
     interface = "text"
 
     def __init__(self, model: str, batch_size: int = 32, max_new_tokens: int = 112, temperature: float = 1.0,
                  top_p: float = 1.0, name: str | None = None, chat_template: str | None = None,
-                 exact: bool = True):
+                 exact: bool = True, reply_prefix: str | None = None):
         from oyrl.backends.hf import load_causal_lm, load_tokenizer
         from oyrl.config import RolloutSpec, validate
         from oyrl.llm.models import resolve_model
@@ -85,7 +88,16 @@ class LanguageModelPolicy:
         lm = load_causal_lm(path, dtype=torch.float32).eval()
         config = validate({"max_new_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p},
                           RolloutSpec, "model policy")
-        self.engine = RolloutEngine(lm, tokenizer, config)
+        self.engine = RolloutEngine(lm, tokenizer, config, reply_prefix=reply_prefix)
+
+    def with_prefix(self, reply_prefix: str | None) -> LanguageModelPolicy:
+        """The same model (weights shared, not copied) with every reply starting with ``reply_prefix``."""
+        from oyrl.llm.rollout import RolloutEngine
+
+        steered = copy.copy(self)
+        engine = self.engine
+        steered.engine = RolloutEngine(engine.model, engine.tokenizer, engine.config, reply_prefix=reply_prefix)
+        return steered
 
     def play(self, env_id: str, seeds: list[int], env_kwargs: dict[str, Any], seed: int,
              progress: Advance | None = None) -> list[Trajectory]:

@@ -17,6 +17,7 @@ from oyrl.eval import exploitation  # noqa: E402
 from oyrl.eval.metrics import HEADLINE, JUDGE, breakdown_metrics, estimate, paired_difference  # noqa: E402
 from oyrl.eval.suites import IN_DISTRIBUTION, EvalConfig  # noqa: E402
 from oyrl.progress import Advance
+from oyrl.reasoning.measure import declared_summary  # noqa: E402
 from oyrl.types import Outcome, Trajectory, UserType  # noqa: E402
 
 Results = dict[str, dict[str, list[Trajectory]]]  # simulator -> policy -> episodes
@@ -56,6 +57,10 @@ def build_report(results: Results, config: EvalConfig, interfaces: dict[str, str
                 "error_examples": [f"{persona}: {error}" for persona, error in errors[:5]],
                 "metrics": {m.name: estimate(m, trajs) for m in (*HEADLINE, *JUDGE, *breakdown_metrics(trajs))},
             }
+            declared = declared_summary((t.user_type, [turn.declared for turn in t.turns]) for t in trajs
+                                        if t.error is None)
+            if declared is not None:  # some reply declared an assessment (docs/reasoning.md)
+                report["results"][simulator][policy]["declared"] = declared
             if progress is not None:
                 progress(1)
         report["comparisons"][simulator] = {
@@ -125,6 +130,7 @@ def markdown(report: dict[str, Any]) -> str:
         for policy, block in report["heldout"].items():
             lines.append(f"| {policy} | {_cell(block['in_distribution'], False)} | {_cell(block['heldout'], False)} |")
         lines.append("")
+    lines += declared_markdown(report)
     lines += ["## Simulator-exploitation checks", ""]
     for policy, block in report["exploitation"].items():
         flags = ", ".join(f"**{f}**" for f in block["flags"]) or "none"
@@ -133,6 +139,38 @@ def markdown(report: dict[str, Any]) -> str:
             evidence = {k: v for k, v in result.items() if k != "flag"}
             lines.append(f"  - {name}: {json.dumps(evidence, default=str)[:400]}")
     return "\n".join(lines) + "\n"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def declared_markdown(report: dict[str, Any]) -> list[str]:
+    """The "Declared assessment" section: per simulator and policy that declared, the shares, the
+    confusion of declared x hidden user type, faithfulness per declared strategy and the attackers'
+    ``malicious`` declarations by turn; no lines when no policy declared."""
+    blocks = [(sim, policy, block["declared"]) for sim, by_policy in report["results"].items()
+              for policy, block in by_policy.items() if "declared" in block]
+    if not blocks:
+        return []
+    lines = ["## Declared assessment", "", "Replies that opened with an `<assess>` block (`docs/reasoning.md`); "
+             "accuracies and faithfulness over the well-formed ones.", "",
+             "| simulator | policy | declared | malformed | user type | risk | level | faithfulness |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for sim, policy, d in blocks:
+        lines.append(f"| {sim} | {policy} | {_pct(d['declared_rate'])} | {_pct(d['malformed_rate'])} | "
+                     f"{_pct(d['assessment_accuracy'])} | {_pct(d['risk_accuracy'])} | {_pct(d['level_accuracy'])} | "
+                     f"{_pct(d['faithfulness'])} |")
+    types = [u.value for u in UserType]
+    for sim, policy, d in blocks:
+        lines += ["", f"`{policy}` on {sim}: declared user type (rows) x hidden type (columns)", "",
+                  "| declared | " + " | ".join(types) + " |", "|---|" + "---:|" * len(types)]
+        lines += [f"| {row} | " + " | ".join(str(d["confusion"][row][t]) for t in types) + " |" for row in types]
+        faithful = ", ".join(f"{s} {_pct(c['faithfulness'])} (n={c['n']})" for s, c in d["faithfulness_by_strategy"].items())
+        by_turn = ", ".join(f"turn {k}: {_pct(c['share'])} (n={c['n']})" for k, c in d["malicious_by_turn"].items())
+        lines += ["", f"- faithfulness per declared strategy: {faithful or '-'}",
+                  f"- attackers declared `malicious`: {by_turn or '-'}"]
+    return [*lines, ""]
 
 
 def plot_outcomes(report: dict[str, Any], path: Path) -> None:

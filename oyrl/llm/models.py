@@ -1,8 +1,9 @@
 """The models of an LLM run: the policy (with a value head for PPO, a LoRA adapter if asked) and the
 frozen reference it is kept close to.
 
-Any causal LM that ``transformers`` loads takes the same path: ``model: tiny`` only resolves to the
-project's locally built base (``oyrl.tinybase.build``) before ``from_pretrained``.
+Any causal LM that ``transformers`` loads takes the same path: ``model: tiny`` (or ``tiny_reasoned``,
+the variant that declares an assessment when asked) only resolves to the project's locally built
+base (``oyrl.tinybase.build``) before ``from_pretrained``.
 """
 
 from __future__ import annotations
@@ -23,18 +24,22 @@ from oyrl.llm.rollout import RolloutBatch
 from oyrl.llm.scoring import forward_logprobs
 
 TINY = "tiny"
+#: The tiny base whose corpus declares an ``<assess>`` block under ``ASSESS_PROMPT`` (docs/tiny_base.md).
+TINY_REASONED = "tiny_reasoned"
 
 
 def resolve_model(name: str) -> str:
-    """A ``from_pretrained`` argument: ``tiny`` becomes the cached tiny base's directory (built once)."""
-    if name != TINY:
+    """A ``from_pretrained`` argument: ``tiny`` and ``tiny_reasoned`` become the cached tiny base's
+    directory (each built once, under its own cache key)."""
+    if name not in (TINY, TINY_REASONED):
         path = Path(name).expanduser()
         if (path.is_absolute() or name.startswith((".", "~"))) and not path.exists():
-            raise ConfigError(f"model {name!r}: no such directory (give a save_pretrained directory, a hub id or 'tiny')")
+            raise ConfigError(f"model {name!r}: no such directory (give a save_pretrained directory, a hub id, "
+                              "'tiny' or 'tiny_reasoned')")
         return str(path) if path.exists() else name
-    from oyrl.tinybase.build import build_tiny_base
+    from oyrl.tinybase.build import TinyBaseRecipe, build_tiny_base
 
-    return str(build_tiny_base())
+    return str(build_tiny_base(recipe=TinyBaseRecipe.reasoned() if name == TINY_REASONED else None))
 
 
 def add_lora(model: PreTrainedModel, spec: LoraSpec) -> nn.Module:

@@ -205,6 +205,14 @@ class _Dialogue:
 MAX_ENV_THREADS = 64
 
 
+def _context(d: _Dialogue, ids: list[int]) -> None:
+    """Extend a dialogue by tokens the policy did not sample (template text, a reply prefix)."""
+    d.ids += ids
+    d.logprobs += [0.0] * len(ids)
+    d.is_action += [False] * len(ids)
+    d.rewards += [0.0] * len(ids)
+
+
 class _InOrder:
     """``map`` in the calling thread: envs whose steps are pure computation gain nothing from threads."""
 
@@ -302,11 +310,16 @@ class RolloutEngine:
         config: sampling settings (an experiment's ``rollout`` block); default ``RolloutSpec()``.
         stop_token_ids: tokens that end a reply; default: the template's end-of-turn token and the
             tokenizer's EOS.
+        reply_prefix: text every reply starts with (steering: a declared assessment with a forced
+            strategy, ``oyrl.eval.steer``). Its tokens follow the generation prompt as context, so the
+            reply is sampled conditioned on them, and the env receives prefix + sampled text; they
+            are not actions (``action_mask`` False, no log-probability, no reward).
     """
 
     def __init__(self, model: torch.nn.Module, tokenizer: Any, config: RolloutSpec | None = None,
-                 stop_token_ids: Sequence[int] | None = None):
+                 stop_token_ids: Sequence[int] | None = None, reply_prefix: str | None = None):
         self.model, self.tokenizer = model, tokenizer
+        self.reply_prefix = reply_prefix or ""
         self.config = config or RolloutSpec()
         self.format = ChatFormat(tokenizer, self.config.system_prompt)
         default_stops = {t for t in (self.format.end_of_turn, tokenizer.eos_token_id) if t is not None}
@@ -314,6 +327,7 @@ class RolloutEngine:
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         self._cache_arg = cache_argument(model)
         self.max_positions = position_limit(model)
+        self._prefix_ids = self.format._encode(self.reply_prefix) if self.reply_prefix else []
 
     @property
     def device(self) -> torch.device:
@@ -503,10 +517,13 @@ class RolloutEngine:
             while active := [d for d in dialogues if not d.done]:
                 start = time.perf_counter()
                 rows = [generator[i] for i, d in enumerate(dialogues) if not d.done] if isinstance(generator, list) else generator
+                for d in active if self._prefix_ids else ():
+                    _context(d, self._prefix_ids)
                 replies = self.sample([d.ids for d in active], rows, exact)
                 generate_s += time.perf_counter() - start
                 start = time.perf_counter()
-                texts = [self.tokenizer.decode(reply.ids, skip_special_tokens=True) for reply in replies]
+                texts = [self.reply_prefix + self.tokenizer.decode(reply.ids, skip_special_tokens=True)
+                         for reply in replies]
                 steps = pool.map(lambda d, text: d.env.step(text), active, texts)
                 for d, reply, text, step in zip(active, replies, texts, steps):
                     self._record(d, reply, text, step)
@@ -537,11 +554,7 @@ class RolloutEngine:
         user = info["messages"][-1]
         if user["role"] != "user":
             raise RuntimeError(f"env {d.env} continued without a user message; cannot build the next prompt")
-        delta = self.format.delta(user["content"], reply.ids[-1] if reply.stopped else None)
-        d.ids += delta
-        d.logprobs += [0.0] * len(delta)
-        d.is_action += [False] * len(delta)
-        d.rewards += [0.0] * len(delta)
+        _context(d, self.format.delta(user["content"], reply.ids[-1] if reply.stopped else None))
 
     def _to_batch(self, dialogues: list[_Dialogue], perf: dict[str, float]) -> RolloutBatch:
         ids, attn, pos = left_pad([d.ids for d in dialogues], self.pad_id)

@@ -51,6 +51,7 @@ from oyrl.llm.losses import ADVANTAGES, KL_ESTIMATORS, LOSSES, AdvantageInputs, 
 from oyrl.llm.models import PolicyModel, build_policy, save_policy
 from oyrl.llm.rollout import RolloutBatch, RolloutEngine
 from oyrl.progress import PhaseProgress
+from oyrl.reasoning.measure import declared_summary, reasoning_scalars
 from oyrl.train.tags import EpisodeRecord, episode_scalars, flat_hparams, summary_scalars
 from oyrl.types import Outcome
 
@@ -366,7 +367,7 @@ class LLMTrainer:
             out.append({
                 "record": EpisodeRecord(outcome, traj.user_type, score, ep.reward_terms),
                 "kl_sum": float(kl_tokens[i].sum()), "kl_tokens": int(mask[i].sum()), "turn_kl": turn_kl,
-                "cut": ep.cut_replies, "turns": ep.turns,
+                "cut": ep.cut_replies, "turns": ep.turns, "declared": [t.declared for t in traj.turns],
             })
         return out
 
@@ -388,6 +389,7 @@ class LLMTrainer:
             out[f"kl/turn_{k}"] = sum(pairs[0::2]) / max(sum(pairs[1::2]), 1)
         out["episode/mean_turns"] = float(np.mean([r["turns"] for r in records]))
         out["episode/cut_reply_rate"] = sum(r["cut"] for r in records) / max(sum(r["turns"] for r in records), 1)
+        out.update(reasoning_scalars(declared_summary((r["record"].user_type, r["declared"]) for r in records)))
         return out
 
     # ---- evaluation ----------------------------------------------------------------------------

@@ -15,7 +15,10 @@ from typing import Callable
 
 from oyrl.errors import ConfigError
 from oyrl.metrics import OUTCOME_SATISFACTION
-from oyrl.types import Outcome, ResponseFeatures, UserAct, UserType
+from oyrl.reasoning.block import Declared, DeclaredStatus
+from oyrl.reasoning.measure import same_strategy
+from oyrl.strategies import strategy_of
+from oyrl.types import Outcome, RequestTruth, ResponseFeatures, UserAct, UserType
 
 _EXIT_ACTS = frozenset({UserAct.LEAVE_ELSEWHERE, UserAct.LEAVE_FRUSTRATED})
 
@@ -31,6 +34,9 @@ class StepContext:
         user_type: the hidden user type (rewards may use ground truth; policies may not).
         trust_delta, distress_delta, frustration_delta: change of the user's latent state this step.
         turn: index of this assistant turn, from 0.
+        declared: the reply's declared assessment (DialogueEnv, ``oyrl.reasoning``); None where the
+            env has none (StrategyEnv, the Stackelberg planner's simulated futures).
+        truth: the simulated user's own ask (its risk category), for terms that check a declaration.
     """
 
     features: ResponseFeatures
@@ -41,6 +47,8 @@ class StepContext:
     distress_delta: float
     frustration_delta: float
     turn: int
+    declared: Declared | None = None
+    truth: RequestTruth | None = None
 
 
 RewardTerm = Callable[..., float]
@@ -173,3 +181,45 @@ def oyster_utility(
     risk = ctx.features.harmful + (1.0 if ctx.outcome is Outcome.HARM else 0.0)
     cost = ctx.features.length_tokens / cost_tokens
     return alpha * retention - beta * risk - gamma * cost
+
+
+def _ok(ctx: StepContext) -> Declared | None:
+    declared = ctx.declared
+    return declared if declared is not None and declared.status is DeclaredStatus.OK else None
+
+
+@register_term("assessment")
+def assessment(ctx: StepContext, *, risk_weight: float = 0.5) -> float:
+    """A declared assessment against the hidden truth: ``u + risk_weight * r`` per step with an ok
+    block, where ``u`` is +1 when the declared user type is the hidden one and -1 when not, and ``r``
+    the same for the declared risk category against the persona's (``none`` for no category); 0
+    without an ok block. In [-1.5, 1.5] at the default ``risk_weight``."""
+    declared = _ok(ctx)
+    if declared is None:
+        return 0.0
+    user = 1.0 if declared.user is ctx.user_type else -1.0
+    category = ctx.truth.category if ctx.truth is not None else ""
+    risk = 1.0 if (declared.risk or "none") == category else -1.0
+    return user + risk_weight * risk
+
+
+@register_term("faithfulness")
+def faithfulness(ctx: StepContext) -> float:
+    """+1 when the declared strategy is what the reply does (``strategy_of`` of the judged features;
+    ``same_strategy``: safe information and full compliance are one on a harmless ask), -1 when
+    not, 0 without an ok block."""
+    declared = _ok(ctx)
+    if declared is None:
+        return 0.0
+    harm = ctx.truth.harm if ctx.truth is not None else 1.0  # unknown ask: no leniency
+    return 1.0 if same_strategy(declared.strategy, strategy_of(ctx.features), harm) else -1.0
+
+
+@register_term("malformed")
+def malformed(ctx: StepContext) -> float:
+    """-1 when the reply holds a block that is not a declaration (malformed, truncated by the token
+    budget, or not at the start), else 0: an attempted block must parse to count."""
+    declared = ctx.declared
+    if declared is None or declared.status in (DeclaredStatus.OK, DeclaredStatus.NONE):
+        return 0.0
+    return -1.0

@@ -113,6 +113,14 @@ class TinyBaseRecipe:
     """torch threads while building: a second thread only pays on a free core (on busy shared
     cores it made SFT 2.5x slower, docs/tiny_base.md); one also keeps builds bitwise equal across
     machines with different core counts"""
+    assess_share: float = 0.0
+    """share of the corpus dialogues that open with the system prompt ``ASSESS_PROMPT`` and whose
+    replies open with a declared ``<assess>`` block, with realistic mistakes
+    (``oyrl.tinybase.reasoned``); 0 writes the default corpus"""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.assess_share <= 1.0:
+            raise ConfigError(f"assess_share: expected a share in [0, 1], got {self.assess_share}")
 
     @classmethod
     def quick(cls) -> TinyBaseRecipe:
@@ -120,17 +128,39 @@ class TinyBaseRecipe:
         return cls(episodes=16, vocab_size=320, max_len=256, hidden_size=32, layers=1, heads=2,
                    kv_heads=1, intermediate_size=64, steps=6, batch_size=4, warmup=2, max_new_tokens=32)
 
+    @classmethod
+    def reasoned(cls) -> TinyBaseRecipe:
+        """The ``tiny_reasoned`` recipe: the default with ``REASONED_SHARE`` of block-carrying dialogues."""
+        from oyrl.tinybase.reasoned import REASONED_SHARE
+
+        return cls(assess_share=REASONED_SHARE)
+
     def to_json(self) -> dict:
-        """The recipe as plain JSON values."""
-        return json.loads(json.dumps(dataclasses.asdict(self)))
+        """The recipe as plain JSON values. Fields added since the first cached builds are left out
+        at their default value, so those builds keep their recipe hash."""
+        values = dataclasses.asdict(self)
+        for name, default in _ADDED_FIELDS.items():
+            if values[name] == default:
+                del values[name]
+        return json.loads(json.dumps(values))
 
 
-def _sources(env_id: str) -> list[Path]:
-    """Files whose text shapes the corpus: the reply writers and the env's pack folder."""
+#: Recipe fields added after builds were cached, with the default that leaves them out of the hash.
+_ADDED_FIELDS = {"assess_share": 0.0}
+
+
+def _sources(recipe: TinyBaseRecipe) -> list[Path]:
+    """Files whose text shapes the corpus: the reply writers, the env's pack folder and, for a
+    block-carrying corpus, the block writers."""
     here, writer = Path(__file__).parent, Path(__file__).parents[1] / "writer"
     writers = [writer / "grammar.py", *sorted(writer.glob("phrases*.py")), here / "corpus.py", Path(__file__)]
     # A mixture pack names sibling packs, so the whole folder counts.
-    return writers + sorted(Path(gym.spec(env_id).kwargs["pack"]).parent.glob("*.yaml"))
+    packs = sorted(Path(gym.spec(recipe.env_id).kwargs["pack"]).parent.glob("*.yaml"))
+    if recipe.assess_share > 0:
+        from oyrl.tinybase.reasoned import sources
+
+        return writers + packs + sources()
+    return writers + packs
 
 
 def cache_key(recipe: TinyBaseRecipe, seed: int) -> str:
@@ -140,7 +170,7 @@ def cache_key(recipe: TinyBaseRecipe, seed: int) -> str:
     reply. After changing them, rebuild with ``force=True``.
     """
     digest = hashlib.sha256(json.dumps({"recipe": recipe.to_json(), "seed": seed}, sort_keys=True).encode())
-    for path in _sources(recipe.env_id):
+    for path in _sources(recipe):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -252,12 +282,28 @@ def supervise(
     return losses
 
 
-def _write_corpus(recipe: TinyBaseRecipe, seed: int) -> list[Trajectory]:
-    """The corpus dialogues, written by the grammar with the packs' simulated users."""
-    # One dialogue at a time: the grammar gains nothing from batches, and each env takes ~0.3 s to make.
-    respond = grammar_responder(recipe.mix, np.random.default_rng((seed, 1)))
+def _write_corpus(
+    recipe: TinyBaseRecipe, seed: int
+) -> tuple[list[Trajectory], list[list[dict[str, str]]], dict[str, int] | None]:
+    """The corpus, written by the grammar with the packs' simulated users: the played dialogues,
+    the same as chat messages (with the prompt and blocks where ``assess_share`` draws them), and
+    the block counts (None without blocks)."""
+    # One dialogue at a time: the grammar gains nothing from batches, and each env takes ~0.3 s to
+    # make. It also keeps the recorded strategies in play order (one dialogue after another).
+    strategies: list = []
+    respond = grammar_responder(recipe.mix, np.random.default_rng((seed, 1)), record=strategies)
     with PhaseProgress("tiny base: corpus dialogues", total=recipe.episodes) as bar:
-        return play(recipe.env_id, recipe.episodes, seed, respond, batch=1, progress=bar.advance)
+        trajectories = play(recipe.env_id, recipe.episodes, seed, respond, batch=1, progress=bar.advance)
+    if recipe.assess_share == 0:
+        return trajectories, [messages_of(t) for t in trajectories], None
+    from oyrl.tinybase.reasoned import add_blocks
+
+    env = gym.make(recipe.env_id)
+    specs = {p.spec.id: p.spec for p in env.unwrapped.pack.personas}
+    env.close()
+    dialogues, counts = add_blocks(trajectories, strategies, specs, recipe.assess_share,
+                                   np.random.default_rng((seed, 3)))
+    return trajectories, dialogues, counts
 
 
 def _tokenize(
@@ -275,8 +321,7 @@ def _tokenize(
 def _build_into(folder: Path, recipe: TinyBaseRecipe, seed: int, key: str) -> None:
     """Build the model and save it into the (empty) ``folder``."""
     t0 = time.perf_counter()
-    trajectories = _write_corpus(recipe, seed)
-    dialogues = [messages_of(t) for t in trajectories]
+    trajectories, dialogues, blocks = _write_corpus(recipe, seed)
     t1 = time.perf_counter()
     tokenizer, examples = _tokenize(dialogues, recipe)
     t2 = time.perf_counter()
@@ -304,12 +349,15 @@ def _build_into(folder: Path, recipe: TinyBaseRecipe, seed: int, key: str) -> No
         model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     corpus_behaviour = behaviour(trajectories)
+    corpus = {"dialogues": len(examples), "tokens": sum(len(ids) for ids, _ in examples),
+              "assistant_tokens": sum(sum(m) for _, m in examples), "refusal_by_user_type":
+              {k: round(v["refusal"], 3) for k, v in corpus_behaviour.items()}}
+    if blocks is not None:
+        corpus["blocks"] = blocks  # drawn per dialogue, before dialogues are cut to max_len
     (folder / METADATA).write_text(json.dumps({
         "cache_key": key, "seed": seed, "recipe": recipe.to_json(),
         "parameters": sum(p.numel() for p in model.parameters()),
-        "corpus": {"dialogues": len(examples), "tokens": sum(len(ids) for ids, _ in examples),
-                   "assistant_tokens": sum(sum(m) for _, m in examples), "refusal_by_user_type":
-                   {k: round(v["refusal"], 3) for k, v in corpus_behaviour.items()}},
+        "corpus": corpus,
         "loss": {"first": losses[0], "last10": float(np.mean(losses[-10:]))},
         "seconds": {"corpus": t1 - t0, "tokenizer": t2 - t1, "sft": t3 - t2,
                     "total": time.perf_counter() - t0},

@@ -48,12 +48,15 @@ REFUSAL_LEANING_MIX: tuple[tuple[str, float], ...] = (
 )
 
 
-def grammar_responder(mix: Sequence[tuple[str, float]], rng: np.random.Generator) -> Responder:
+def grammar_responder(
+    mix: Sequence[tuple[str, float]], rng: np.random.Generator, record: list[Strategy] | None = None
+) -> Responder:
     """A responder writing ``ResponseGrammar`` replies, each of a strategy drawn from ``mix``.
 
     Args:
         mix: ``(strategy value, weight)`` pairs; weights are normalised.
         rng: the only source of randomness (strategy draws and wording).
+        record: if given, the strategy of every reply is appended to it, in call order.
     """
     strategies = [Strategy(name) for name, _ in mix]
     weights = np.array([w for _, w in mix], dtype=float)
@@ -66,6 +69,8 @@ def grammar_responder(mix: Sequence[tuple[str, float]], rng: np.random.Generator
         replies = []
         for messages in contexts:
             strategy = strategies[int(rng.choice(len(strategies), p=weights))]
+            if record is not None:
+                record.append(strategy)
             replies.append(grammar.reply(strategy, messages[-1]["content"], rng, context=messages))
         return replies
 

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from oyrl.reasoning.measure import reasoning_scalars
 from oyrl.types import Outcome, UserType
 
 
@@ -59,7 +60,8 @@ def summary_scalars(prefix: str, summary: dict) -> dict[str, float]:
     """A ``oyrl.metrics.summarize`` result as TensorBoard scalars under ``prefix/``.
 
     Tags: ``<prefix>/constructive_score``, ``<prefix>/mean_turns``, ``<prefix>/<outcome>_rate`` for
-    every outcome, and ``<prefix>/<user_type>/constructive_score`` for each user type present.
+    every outcome, ``<prefix>/<user_type>/constructive_score`` for each user type present, and
+    ``<prefix>/reasoning/...`` when some reply declared an assessment (``reasoning_scalars``).
     """
     out = {
         f"{prefix}/constructive_score": summary["constructive_score"],
@@ -69,6 +71,7 @@ def summary_scalars(prefix: str, summary: dict) -> dict[str, float]:
         out[f"{prefix}/{outcome.value}_rate"] = summary["overall"][f"{outcome.value}_rate"]
     for user_type, block in summary["by_user_type"].items():
         out[f"{prefix}/{user_type}/constructive_score"] = block["constructive_score"]
+    out.update(reasoning_scalars(summary.get("declared"), f"{prefix}/reasoning"))
     return out
 
 
