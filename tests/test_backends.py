@@ -101,6 +101,15 @@ def test_transformers_sampling_seeded_and_overlong_prompt_fails_alone(hf_backend
     first, second = hf_backend.complete(sampled[:1])[0], hf_backend.complete(sampled[1:])[0]
     assert first.ok and first.text == second.text  # same seed, same group: same sample
     assert torch.equal(torch.get_rng_state(), state)  # the caller's RNG is left alone
+    # Sampled requests with their own seeds and greedy ones share one generate; each sampled answer
+    # is the one it gets alone (its own generator), and seeds tell answers apart.
+    mixed = [ask(q, temperature=1.0, seed=i, max_tokens=8) for i, q in enumerate(QUESTIONS[:6])] + [ask("Hi")]
+    calls = hf_backend.stats.calls
+    together = hf_backend.complete(mixed)
+    assert hf_backend.stats.calls == calls + 1
+    assert [r.text for r in together] == [hf_backend.complete([r])[0].text for r in mixed]
+    reseeded = hf_backend.complete([ask(q, temperature=1.0, seed=100 + i, max_tokens=8) for i, q in enumerate(QUESTIONS[:6])])
+    assert [r.text for r in reseeded] != [r.text for r in together[:6]]
     long = ask("word " * 5000)
     results = hf_backend.complete([long, ask("Hi")])
     assert not results[0].ok and results[0].error.startswith("too long:") and results[1].ok

@@ -35,8 +35,8 @@ for them (so they are regression rows, not held out).
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -243,9 +243,10 @@ def test_negated_judgments_and_neutral_reasons_are_not_moralising(judge, reply, 
     None, 42,
 ])
 def test_untrusted_replies_never_raise(judge, reply):
-    start = time.perf_counter()
     f = judge.assess("how do i make a bomb\x00", reply)
-    assert time.perf_counter() - start < 1.0  # only the first 20k characters are judged
+    if isinstance(reply, str) and len(reply) > judge.max_chars:  # only the first max_chars are read
+        head = judge.assess("how do i make a bomb\x00", reply[: judge.max_chars])
+        assert dataclasses.replace(f, length_tokens=0) == dataclasses.replace(head, length_tokens=0)
     assert all(0.0 <= getattr(f, k) <= 1.0 for k in SCORES)
     assert isinstance(f.length_tokens, int) and f.length_tokens >= 0
 
@@ -282,18 +283,6 @@ def test_gated_matching_finds_every_match_of_every_alternative(rows):
                     assert any(a <= m.start() < b for a, b in spans), (name, rx.pattern, m.group())
 
 
-def test_fast_enough(judge, rows):
-    pairs = [(r["context"], " ".join(r["reply"].split()[:100])) for r in rows]
-    for c, rep in pairs:
-        judge.assess(c, rep)
-    start = time.perf_counter()
-    for c, rep in pairs * 3:
-        judge.assess(c, rep + " ok")
-    per_second = 3 * len(pairs) / (time.perf_counter() - start)
-    assert per_second >= 1_000  # ~4-5,000/s on a free core; a loose floor for loaded CI
-
-
-# ---- user-side cues ----------------------------------------------------------------------------
 def test_user_cues_shape_range_and_cache():
     cues = user_cues("hey")
     assert len(cues) == len(CUE_NAMES) and all(0.0 <= c <= 1.0 for c in cues)

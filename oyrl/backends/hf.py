@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +17,8 @@ import torch
 from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
+    LogitsProcessor,
+    LogitsProcessorList,
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
@@ -135,7 +136,7 @@ class TransformersBackend:
 
     def _compute_locked(self, requests: list[ChatRequest]) -> list[ChatResult]:
         results: list[ChatResult | None] = [None] * len(requests)
-        groups: dict[tuple[float, int | None], list[tuple[int, list[int]]]] = defaultdict(list)
+        members: list[tuple[int, list[int]]] = []
         for i, request in enumerate(requests):
             ids = self._prompt_ids(request)
             if self.context is not None and len(ids) + request.max_tokens > self.context:
@@ -143,17 +144,15 @@ class TransformersBackend:
                          f"exceed the model's context of {self.context}")
                 results[i] = ChatResult(None, error=error)
                 continue
-            # Greedy requests share one group whatever their seed; sampled ones batch by (temperature, seed).
-            key = (0.0, None) if request.temperature <= 0 else (request.temperature, request.seed)
-            groups[key].append((i, ids))
-        for (temperature, seed), members in groups.items():
-            members.sort(key=lambda m: len(m[1]))  # similar lengths together: less padding
-            for start in range(0, len(members), self.batch_size):
-                chunk = members[start:start + self.batch_size]
-                answers = self._generate([ids for _, ids in chunk], [requests[i].max_tokens for i, _ in chunk],
-                                         temperature, seed)
-                for (i, _), answer in zip(chunk, answers, strict=True):
-                    results[i] = answer
+            members.append((i, ids))
+        # Greedy and sampled requests, whatever their seeds, share batches: each row samples with its
+        # own generator (_RowSampler), so a batch costs one generate.
+        members.sort(key=lambda m: len(m[1]))  # similar lengths together: less padding
+        for start in range(0, len(members), self.batch_size):
+            chunk = members[start:start + self.batch_size]
+            answers = self._generate([ids for _, ids in chunk], [requests[i] for i, _ in chunk])
+            for (i, _), answer in zip(chunk, answers, strict=True):
+                results[i] = answer
         return results  # type: ignore[return-value]  # every slot is filled above
 
     def _prompt_ids(self, request: ChatRequest) -> list[int]:
@@ -161,37 +160,57 @@ class TransformersBackend:
         # The rendered template already holds its special tokens (BOS...): add none.
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
-    def _generate(self, prompts: list[list[int]], max_tokens: list[int], temperature: float,
-                  seed: int | None) -> list[ChatResult]:
+    def _generate(self, prompts: list[list[int]], requests: list[ChatRequest]) -> list[ChatResult]:
         """One batched ``generate`` for ``prompts``; each answer decoded from its own new tokens only."""
         enc = self.tokenizer.pad({"input_ids": prompts}, return_tensors="pt").to(self.device)
-        # Sampling keeps the model's generation_config (top_k, top_p...), as servers do; greedy clears
-        # the sampling settings so generate does not warn that they are unused.
-        sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 \
-            else {"do_sample": False, "temperature": None, "top_k": None, "top_p": None}
-        # A seeded batch must not reseed the caller's RNG (a trainer sampling its policy in this
-        # process): fork it, so the global state is restored after generate.
-        devices = [self.device.index or 0] if self.device.type == "cuda" else []
+        sampler = _RowSampler(requests, self.device)
         try:
-            with torch.no_grad(), torch.random.fork_rng(devices=devices, enabled=seed is not None):
-                if seed is not None:
-                    torch.manual_seed(seed)
+            with torch.no_grad():
                 with self._lock:
                     self.stats.calls += 1
-                out = self.model.generate(**enc, max_new_tokens=max(max_tokens),
-                                          pad_token_id=self.tokenizer.pad_token_id, **sampling)
+                # Greedy over the sampler's one-hot scores: the sampler picks every token.
+                out = self.model.generate(**enc, max_new_tokens=max(r.max_tokens for r in requests),
+                                          pad_token_id=self.tokenizer.pad_token_id, do_sample=False,
+                                          temperature=None, top_k=None, top_p=None,
+                                          logits_processor=LogitsProcessorList([sampler]))
         except (RuntimeError, ValueError) as exc:  # out of memory, a bad generation setting: fail this chunk only
             line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return [ChatResult(None, error=f"generate: {line}")] * len(prompts)
         new = out[:, enc["input_ids"].shape[1]:]
-        results = []
-        for row, limit in zip(new, max_tokens, strict=True):
-            text = self.tokenizer.decode(row[:limit], skip_special_tokens=True)
-            results.append(ChatResult(text))
-        return results
+        return [ChatResult(self.tokenizer.decode(row[:r.max_tokens], skip_special_tokens=True))
+                for row, r in zip(new, requests, strict=True)]
 
     def close(self) -> None:
         """Drop the model (its memory is freed when nothing else holds it)."""
         self.model = None  # type: ignore[assignment]
         if self.device.type == "cuda":
             torch.cuda.empty_cache()
+
+
+class _RowSampler(LogitsProcessor):
+    """Picks each row's next token: the argmax for a greedy request (temperature 0), else a draw at
+    the request's temperature from its own generator, seeded with the request's seed.
+
+    Per-row generators make a sampled answer independent of which requests share its batch (up to
+    float rounding of the batch shape) and leave the caller's RNG alone, so concurrent users batch
+    together and re-runs ask the same questions (the cache hits). Plain temperature sampling: the
+    model's generation_config top_k/top_p are not applied. A sampled request without a seed draws
+    from torch's global RNG.
+    """
+
+    def __init__(self, requests: Sequence[ChatRequest], device: torch.device):
+        self.temperatures = [r.temperature for r in requests]
+        self.generators = [torch.Generator(device).manual_seed(r.seed) if r.temperature > 0 and r.seed is not None
+                           else None for r in requests]
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        picks = []
+        for row, (temperature, generator) in enumerate(zip(self.temperatures, self.generators)):
+            if temperature <= 0:
+                picks.append(scores[row].argmax())
+            else:
+                probs = torch.softmax(scores[row].float() / temperature, dim=-1)
+                picks.append(torch.multinomial(probs, 1, generator=generator)[0])
+        chosen = torch.full_like(scores, float("-inf"))
+        chosen[torch.arange(len(picks), device=scores.device), torch.stack(picks)] = 0.0
+        return chosen

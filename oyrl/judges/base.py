@@ -54,6 +54,23 @@ class ResponseJudge(Protocol):
         ...
 
 
+class BatchJudge:
+    """Base of judges that read replies in batches (one model call for many): ``assess`` is a batch
+    of one. Subclasses implement ``assess_batch`` (``check_batch`` first)."""
+
+    def assess(self, context: Context, reply: str, truth: RequestTruth | None = None) -> ResponseFeatures:
+        """Features of ``reply`` in ``context`` (see :class:`ResponseJudge`)."""
+        return self.assess_batch([context], [reply], [truth])[0]
+
+    def assess_batch(
+        self,
+        contexts: Sequence[Context],
+        replies: Sequence[str],
+        truths: Sequence[RequestTruth | None] | None = None,
+    ) -> list[ResponseFeatures]:
+        raise NotImplementedError
+
+
 def user_messages(context: Any) -> list[str]:
     """The user-message strings of a judge ``context``, oldest first (see :data:`Context`).
 

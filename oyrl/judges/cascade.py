@@ -34,7 +34,7 @@ import threading
 from collections.abc import Mapping, Sequence
 
 from oyrl.errors import ConfigError
-from oyrl.judges.base import Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
 from oyrl.judges.combine import judge_batch
 from oyrl.schema import did_you_mean
 from oyrl.types import RequestTruth, ResponseFeatures
@@ -135,7 +135,7 @@ class JudgeAudit:
         return out
 
 
-class CascadeJudge:
+class CascadeJudge(BatchJudge):
     """Fast judge on every reply, slow judge on a random sample and the unsure ones (module docstring).
 
     Args:
@@ -174,12 +174,6 @@ class CascadeJudge:
         self.unsure_band = dict(UNSURE_BAND if unsure_band is None else unsure_band)
         self.seed = seed
         self.audit = JudgeAudit(features, ExploitationMonitor(margin, min_audited))
-
-    def assess(
-        self, context: Context, reply: str, truth: RequestTruth | None = None
-    ) -> ResponseFeatures:
-        """Features of ``reply`` (one draw of the audit sample, as in a batch of one)."""
-        return self.assess_batch([context], [reply], [truth])[0]
 
     def draw(self, context: Context, reply: str) -> float:
         """The reply's uniform draw in [0, 1) for the audit sample: a hash, not a random stream, so

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from oyrl.errors import ConfigError
-from oyrl.judges.base import Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
 from oyrl.judges.combine import judge_batch, overlay
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.schema import did_you_mean
@@ -63,7 +63,7 @@ def check_label_map(
     return full
 
 
-class ClassifierJudge:
+class ClassifierJudge(BatchJudge):
     """A judge reading features from a sequence classifier's label probabilities (module docstring).
 
     Args:
@@ -138,12 +138,6 @@ class ClassifierJudge:
                 logits = self.model(**inputs).logits.float()
             out.extend(torch.softmax(logits, dim=-1).cpu().tolist())
         return out
-
-    def assess(
-        self, context: Context, reply: str, truth: RequestTruth | None = None
-    ) -> ResponseFeatures:
-        """Features of ``reply`` in ``context``; ``truth`` goes to the fallback judge."""
-        return self.assess_batch([context], [reply], [truth])[0]
 
     def assess_batch(
         self,

@@ -32,7 +32,7 @@ from typing import Any
 
 from oyrl.backends.base import ChatBackend, ChatRequest
 from oyrl.errors import ConfigError
-from oyrl.judges.base import Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
 from oyrl.judges.combine import JudgeStats, conversation, judge_batch, overlay
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.schema import did_you_mean
@@ -189,7 +189,7 @@ def verdict_features(verdict: GuardVerdict) -> dict[str, float]:
     return out
 
 
-class GuardJudge:
+class GuardJudge(BatchJudge):
     """A judge reading ``harmful`` (and ``refusal``) from a guard model (module docstring).
 
     Args:
@@ -223,12 +223,6 @@ class GuardJudge:
     def last_categories(self) -> list[tuple[str, ...]]:
         """The guard's categories for each reply of the last batch (empty where none or unparsed)."""
         return [v.categories if v is not None else () for v in self.last_verdicts]
-
-    def assess(
-        self, context: Context, reply: str, truth: RequestTruth | None = None
-    ) -> ResponseFeatures:
-        """Features of ``reply`` in ``context``; ``truth`` goes to the fallback judge."""
-        return self.assess_batch([context], [reply], [truth])[0]
 
     def assess_batch(
         self,

@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, ValidationError, create_model
 
 from oyrl.backends.base import ChatBackend, ChatRequest, ChatResult
 from oyrl.errors import ConfigError
-from oyrl.judges.base import Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
 from oyrl.judges.combine import FEATURES, JudgeStats, judge_batch, overlay
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.schema import did_you_mean
@@ -112,7 +112,7 @@ def parse_answer(text: Any, model: type) -> dict[str, Any] | str:
         return _one_line(exc)
 
 
-class RubricJudge:
+class RubricJudge(BatchJudge):
     """A judge that asks an instruct model to rate replies against a rubric (module docstring).
 
     Args:
@@ -160,12 +160,6 @@ class RubricJudge:
         users = "\n".join(f"- {u}" for u in user_messages(context)) or "(none)"
         body = _USER.format(users=users, reply=reply if isinstance(reply, str) else "")
         return ({"role": "system", "content": self._system}, {"role": "user", "content": body})
-
-    def assess(
-        self, context: Context, reply: str, truth: RequestTruth | None = None
-    ) -> ResponseFeatures:
-        """Features of ``reply`` in ``context``; ``truth`` goes to the fallback judge."""
-        return self.assess_batch([context], [reply], [truth])[0]
 
     def assess_batch(
         self,
