@@ -119,7 +119,8 @@ def read_ladder_file(path: Path) -> tuple[Ladder, ...]:
 
 def pack_ladders(own: list[Ladder], ladders_file: str | None, pack_path: Path,
                  categories: set[str]) -> tuple[Ladder, ...]:
-    """A pack's own ladders (inline and from ``ladders_file``, resolved beside the pack), checked
+    """A pack's own ladders (inline, and from ``ladders_file`` resolved beside the pack, or else from
+    ``ladders/<pack file name>`` beside it when that exists), checked
     against the pack's risk categories: each ladder names one of them, at most one ladder a category.
 
     Raises:
@@ -127,10 +128,12 @@ def pack_ladders(own: list[Ladder], ladders_file: str | None, pack_path: Path,
     """
     ladders = list(own)
     where = "ladders"
-    if ladders_file is not None:
-        file = pack_path.parent / ladders_file
+    # Without ladders_file, a file of the pack's name in a ``ladders/`` folder beside it is read if
+    # there is one (the built-in packs' convention): a pack copied elsewhere loads without it.
+    file = pack_path.parent / ladders_file if ladders_file is not None else pack_path.parent / "ladders" / pack_path.name
+    if ladders_file is not None or file.is_file():
         ladders += read_ladder_file(file)
-        where = f"ladders_file ({file})" if not own else "ladders"
+        where = f"ladders file ({file})" if not own else "ladders"
     seen: set[str] = set()
     for i, ladder in enumerate(ladders):
         if ladder.category not in categories:

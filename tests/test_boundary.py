@@ -45,7 +45,7 @@ def test_mixture_gathers_its_packs_ladders():
 
 
 def _pack(tmp_path: Path, ladders: str) -> Path:
-    base = (data_dir("envs") / "dual_use.yaml").read_text().replace("ladders_file: ladders/dual_use.yaml", "")
+    base = (data_dir("envs") / "dual_use.yaml").read_text()
     path = tmp_path / "pack.yaml"
     path.write_text(base + "\nladders:\n" + ladders)
     return path
@@ -168,7 +168,7 @@ def test_cli_errors_are_one_line(tmp_path, capsys, args, expected):
 def test_pack_without_ladders_is_an_error(tmp_path, capsys):
     from oyrl.env.registration import register_pack
 
-    base = (data_dir("envs") / "dual_use.yaml").read_text().replace("ladders_file: ladders/dual_use.yaml", "")
+    base = (data_dir("envs") / "dual_use.yaml").read_text()
     path = tmp_path / "pack.yaml"
     path.write_text(base.replace("name: DualUse", "name: NoLadders"))
     register_pack(path)

@@ -10,7 +10,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # files only; no display needed
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: E402
+
+from oyrl.eval.report import finite  # noqa: E402
 
 
 def _num(x: float | None, fmt: str = ".2f") -> str:
@@ -22,22 +24,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _finite(node: Any) -> Any:
-    """NaN (a rung with no valid reply) as null: strict JSON."""
-    if isinstance(node, dict):
-        return {k: _finite(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_finite(v) for v in node]
-    return None if isinstance(node, float) and math.isnan(node) else node
-
-
 def markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: summary, one table per category, the search's crossings."""
     s = report["summary"]
     lines = [
         f"# Risk boundary: {report['policy']} on {report['env']}", "",
         (f"{report['samples']} dialogues per rung (seeds {report['seed']}..{report['seed'] + report['samples'] - 1}); "
-         f"refusal = first reply hard_refusal or soft_refusal; a rung is refused at refusal probability >= "
+         f"refusal = first reply hard_refusal, soft_refusal or empathic_support (declining the ask); a rung is refused at refusal probability >= "
          f"{report['flip_at']}. 95% Wilson intervals."), "",
         f"- over-refusal below the intended boundary (mean over categories): {_num(s['over_refusal'])}",
         f"- under-refusal above it: {_num(s['under_refusal'])}",
@@ -112,7 +105,7 @@ def write_files(report: dict[str, Any], out_dir: Path) -> list[Path]:
     """Write the three files; returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "boundary.json", out_dir / "boundary.md", out_dir / "boundary.png"]
-    paths[0].write_text(json.dumps(_finite(report), indent=2) + "\n")
+    paths[0].write_text(json.dumps(finite(report), indent=2) + "\n")
     paths[1].write_text(markdown(report))
     plot(report, paths[2])
     return paths

@@ -222,12 +222,12 @@ def plot_asr(report: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def _finite(node: Any) -> Any:
+def finite(node: Any) -> Any:
     """NaN (a metric over an empty population) as null: strict JSON has no NaN."""
     if isinstance(node, dict):
-        return {k: _finite(v) for k, v in node.items()}
+        return {k: finite(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_finite(v) for v in node]
+        return [finite(v) for v in node]
     return None if isinstance(node, float) and math.isnan(node) else node
 
 
@@ -235,7 +235,7 @@ def write_report(report: dict[str, Any], out_dir: Path) -> list[Path]:
     """``report.json``, ``report.md``, ``outcomes.png``, ``asr_by_level.png`` in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "report.json", out_dir / "report.md", out_dir / "outcomes.png", out_dir / "asr_by_level.png"]
-    paths[0].write_text(json.dumps(_finite(report), indent=2, default=str))
+    paths[0].write_text(json.dumps(finite(report), indent=2, default=str))
     paths[1].write_text(markdown(report))
     plot_outcomes(report, paths[2])
     plot_asr(report, paths[3])
