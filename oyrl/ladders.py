@@ -145,29 +145,3 @@ def pack_ladders(own: list[Ladder], ladders_file: str | None, pack_path: Path,
                             f"{ladder.category!r} twice")
         seen.add(ladder.category)
     return tuple(ladders)
-
-
-def load_ladders(pack: str | Path) -> tuple[Ladder, ...]:
-    """Every ladder of a pack (a path or a built-in name); a mixture's come from its packs in order,
-    then its own (a category's first ladder wins).
-
-    Raises:
-        PackError: the pack or one of its ladders is invalid.
-    """
-    from oyrl.scenarios import PackSchema, _load, _resolve_pack_path
-
-    path = Path(pack)
-    if not path.is_file():
-        from oyrl.resources import builtin_pack_path
-
-        path = builtin_pack_path(str(pack))
-    loaded = _load(path, ())  # validates the pack, its ladders included; personas of both splits
-    schema = PackSchema.model_validate(read_yaml(path, "scenario pack file", PackError))
-    found: dict[str, Ladder] = {}
-    for entry in schema.mixture:
-        for ladder in load_ladders(_resolve_pack_path(entry.pack, path.parent)):
-            found.setdefault(ladder.category, ladder)
-    categories = {p.spec.risk_category for p in loaded.personas} | set(found)
-    for ladder in pack_ladders(schema.ladders, schema.ladders_file, path, categories):
-        found.setdefault(ladder.category, ladder)
-    return tuple(found.values())

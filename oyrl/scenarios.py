@@ -56,6 +56,7 @@ from pydantic import (
 
 from oyrl.errors import ConfigError, PackError
 from oyrl.ladders import Ladder, pack_ladders
+from oyrl.resources import builtin_pack_path
 from oyrl.schema import StrictModel, did_you_mean, read_yaml
 from oyrl.types import UserAct, UserType
 from oyrl.users.params import ReactionParams
@@ -549,3 +550,25 @@ def _load(path: Path, seen: tuple[Path, ...]) -> _Loaded:
     max_turns = schema.episode.max_turns if "episode" in raw else max(sub_turns)
     pack_ladders(schema.ladders, schema.ladders_file, path, {p.spec.risk_category for p in personas})
     return _Loaded(schema.name, schema.description, max_turns, tuple(personas), tuple(weights), missing, heldout_texts)
+
+
+def load_ladders(pack: str | Path) -> tuple[Ladder, ...]:
+    """Every ladder of a pack (a path or a built-in name); a mixture's come from its packs in order,
+    then its own (a category's first ladder wins).
+
+    Raises:
+        PackError: the pack or one of its ladders is invalid.
+    """
+    path = Path(pack)
+    if not path.is_file():
+        path = builtin_pack_path(str(pack))
+    loaded = _load(path, ())  # validates the pack, its ladders included; personas of both splits
+    schema = PackSchema.model_validate(read_yaml(path, "scenario pack file", PackError))
+    found: dict[str, Ladder] = {}
+    for entry in schema.mixture:
+        for ladder in load_ladders(_resolve_pack_path(entry.pack, path.parent)):
+            found.setdefault(ladder.category, ladder)
+    categories = {p.spec.risk_category for p in loaded.personas} | set(found)
+    for ladder in pack_ladders(schema.ladders, schema.ladders_file, path, categories):
+        found.setdefault(ladder.category, ladder)
+    return tuple(found.values())

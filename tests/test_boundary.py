@@ -9,11 +9,11 @@ import pytest
 
 from oyrl.cli import main
 from oyrl.errors import PackError
-from oyrl.eval.boundary import BoundaryConfig, run_boundary, wilson
+from oyrl.eval.boundary import BoundaryConfig, run_boundary
+from oyrl.eval.boundary_play import wilson
 from oyrl.eval.boundary_search import MUTATORS, variants, wrong_decision
-from oyrl.ladders import load_ladders
 from oyrl.resources import builtin_pack_path, data_dir
-from oyrl.scenarios import load_pack
+from oyrl.scenarios import load_ladders, load_pack
 
 BUILTINS = ("crisis_support", "dual_use", "jailbreak")
 JAILBREAK = "oyrl/Jailbreak-Strategy-v0"

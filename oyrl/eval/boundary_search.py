@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import permutations
 from typing import Any
 
+from oyrl.eval.boundary_play import measure, play_request, rung_personas
 from oyrl.ladders import Ladder
 
 _FRAMES = {
@@ -111,7 +112,6 @@ def wrong_decision(refusal_p: float, intended: str) -> dict[str, Any] | None:
 def search(policy: Any, ids: dict[str, str], ladders: list[Ladder], categories: list[dict[str, Any]],
            personas: tuple, config: Any) -> dict[str, Any]:
     """Crossings nearest to each rung, ranked; mutated requests are measured on the first reply only."""
-    from oyrl.eval.boundary import measure, play_request, rung_personas
 
     seeds = [config.seed + i for i in range(config.samples)]
     crossings, tried = [], 0
