@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 import torch
 
+from oyrl.backends.serve import local_server
 from oyrl.tinybase.build import TinyBaseRecipe, build_tiny_base
 
 
@@ -34,50 +25,9 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-@dataclass(frozen=True)
-class ChatServer:
-    """A running OpenAI-compatible server: its API root and the name of the model it serves."""
-
-    base_url: str
-    model: str
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chat_server(quick_base, tmp_path_factory):
-    """``transformers serve`` on the quick tiny base (a real OpenAI-compatible server, offline); the
-    served model's name is the directory path it was given."""
-    port = _free_port()
-    script = Path(sys.executable).with_name("transformers")
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(script), "serve", str(quick_base), "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 90  # about 10 s on two busy cores
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"transformers serve exited ({proc.returncode}): {log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"transformers serve not ready in 90 s: {log_path.read_text()[-2000:]}")
-            time.sleep(0.25)
-        yield ChatServer(base_url=f"http://127.0.0.1:{port}/v1", model=str(quick_base))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """``transformers serve`` on the quick tiny base (a real OpenAI-compatible server, offline,
+    ``oyrl.backends.serve.local_server``); the served model's name is the directory path it was given."""
+    with local_server(quick_base, tmp_path_factory.mktemp("serve") / "serve.log") as server:
+        yield server

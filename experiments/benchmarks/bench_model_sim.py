@@ -23,19 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # this checkout's oyrl, not an installed one
+from oyrl.backends.serve import local_server
 from oyrl.config import LLMExperimentConfig
 from oyrl.env.registration import make_envs
 from oyrl.llm.models import resolve_model
@@ -144,59 +140,31 @@ def bench_users(model: str, n: int, tmp: Path) -> dict:
     return {**out, "user": user}
 
 
-def start_server(model: str, log_path: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    script = Path(sys.executable).with_name("transformers")
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(script), "serve", model, "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    deadline = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"transformers serve exited ({proc.returncode}): {log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, f"http://127.0.0.1:{port}/v1"
-        except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() > deadline:
-            proc.terminate()
-            raise RuntimeError(f"transformers serve not ready in 90 s: {log_path.read_text()[-2000:]}")
-        time.sleep(0.25)
-
-
 def bench_http(model: str, n: int, user: dict, tmp: Path) -> dict:
     t0 = time.perf_counter()
-    proc, base_url = start_server(model, tmp / "serve.log")
+    with local_server(model, tmp / "serve.log") as server:
+        return _bench_http(server.base_url, n, user, t0)
+
+
+def _bench_http(base_url: str, n: int, user: dict, t0: float) -> dict:
     print(f"\n2. HTTP backend: transformers serve on the tiny base ({base_url}, up in {time.perf_counter() - t0:.1f} s), "
           f"{n} envs through env_pool")
     out = {}
-    try:
-        print(f"{'concurrency':>11s} {'episodes':>8s} {'steps':>6s} {'seconds':>8s} {'episodes/s':>10s} "
-              f"{'requests':>8s} {'fell back':>9s}")
-        for c in (1, 8, 32):
-            spec = {**user, "backend": "openai", "base_url": base_url, "concurrency": c}
-            envs = make_envs(ENV_ID, None, {"user": spec, "max_turns": 4}, n)
-            play(envs[:2], [2000, 2001])  # warm-up: the connection, the server's first generate
-            before = envs[0].unwrapped.user_factory.backend.stats.requests
-            steps, s = play(envs, list(range(n)))
-            stats = user_counts(envs[0])
-            requests = envs[0].unwrapped.user_factory.backend.stats.requests - before
-            for e in envs:
-                e.close()
-            out[c] = {"episodes_per_s": n / s, "steps_per_s": steps / s, "seconds": s, "requests": requests,
-                      "user_stats": stats}
-            print(f"{c:11d} {n:8d} {steps:6d} {s:8.2f} {n / s:10.2f} {requests:8d} {stats['fell_back']:9d}")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    print(f"{'concurrency':>11s} {'episodes':>8s} {'steps':>6s} {'seconds':>8s} {'episodes/s':>10s} "
+          f"{'requests':>8s} {'fell back':>9s}")
+    for c in (1, 8, 32):
+        spec = {**user, "backend": "openai", "base_url": base_url, "concurrency": c}
+        envs = make_envs(ENV_ID, None, {"user": spec, "max_turns": 4}, n)
+        play(envs[:2], [2000, 2001])  # warm-up: the connection, the server's first generate
+        before = envs[0].unwrapped.user_factory.backend.stats.requests
+        steps, s = play(envs, list(range(n)))
+        stats = user_counts(envs[0])
+        requests = envs[0].unwrapped.user_factory.backend.stats.requests - before
+        for e in envs:
+            e.close()
+        out[c] = {"episodes_per_s": n / s, "steps_per_s": steps / s, "seconds": s, "requests": requests,
+                  "user_stats": stats}
+        print(f"{c:11d} {n:8d} {steps:6d} {s:8.2f} {n / s:10.2f} {requests:8d} {stats['fell_back']:9d}")
     print(f"32 / 1: {out[32]['episodes_per_s'] / out[1]['episodes_per_s']:.2f}x, "
           f"8 / 1: {out[8]['episodes_per_s'] / out[1]['episodes_per_s']:.2f}x")
     return out
