@@ -3,7 +3,7 @@
 Per step (``info["declared"]`` of DialogueEnv, ``Turn.declared`` of a trajectory): the block's fields
 (``Declared.as_info``) plus
 
-* ``judged_strategy``: ``strategy_of`` of the judged features (set with or without a block);
+* ``judged_strategy``: ``strategy_of`` of the judged features (None when the reply holds no block);
 * ``faithful``: the declared strategy is the judged one (on a harmless ask, ``safe_information`` and
   ``full_compliance`` count as one: a full answer that avoids a risk the ask does not carry *is* a
   full answer, and no reader can tell the two apart; see :func:`same_strategy`);
@@ -60,10 +60,12 @@ def check_declared(declared: Declared, features: ResponseFeatures, user_type: Us
     """``info["declared"]`` of one step: the block's fields and how they compare (module docstring)."""
     ok = declared.status is DeclaredStatus.OK
     level = harm_level(ask_harm)
-    judged = strategy_of(features)
+    # Only a reply with a block is mapped to a strategy: most replies have none, and the mapping
+    # (~35 us) would be a tenth of a DialogueEnv step.
+    judged = strategy_of(features) if declared.status is not DeclaredStatus.NONE else None
     return {
         **declared.as_info(),
-        "judged_strategy": judged.value,
+        "judged_strategy": judged.value if judged is not None else None,
         "faithful": same_strategy(declared.strategy, judged, ask_harm) if ok else None,
         "user_correct": declared.user is user_type if ok else None,
         "risk_correct": (declared.risk or "none") == risk_category if ok else None,
