@@ -40,7 +40,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from oyrl.config import ExperimentConfig, _Strict, apply_overrides, read_config, validate
+from oyrl.config import ConfigModel, ExperimentConfig, apply_overrides, read_config, validate
 from oyrl.schema import did_you_mean
 from oyrl.errors import ConfigError
 from oyrl.compare.summary import RunRecord
@@ -50,7 +50,7 @@ TrainFn = Callable[..., dict]
 """``train_run(cfg, seed, run_dir, progress)`` of ``oyrl.sb3.runner``, or a stand-in with its contract."""
 
 
-class CompareConfig(_Strict):
+class CompareConfig(ConfigModel):
     """A grid of strategy-level experiments: reward designs x simulator variants x seeds."""
 
     name: str = Field(min_length=1, pattern=r"^[\w.-]+$")
