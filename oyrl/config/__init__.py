@@ -35,6 +35,7 @@ from oyrl.config.llm import (
     LLM_ALGORITHMS,
     CheckpointSpec,
     KLSpec,
+    LanguageModelRun,
     LLMAlgorithm,
     LLMAlgoSpec,
     LLMEvalSpec,
@@ -42,28 +43,42 @@ from oyrl.config.llm import (
     LoraSpec,
     RolloutSpec,
 )
+from oyrl.config.preference import (
+    LookaheadSpec,
+    PairsConfig,
+    PreferenceConfig,
+    PreferenceTrainSpec,
+    StatesSpec,
+)
 from oyrl.config.sb3 import AlgoSpec, EvalSpec, ExperimentConfig
 from oyrl.errors import ConfigError
 
 __all__ = [
     "HELDOUT_SEED", "KINDS", "KL_ESTIMATOR_DEFAULTS", "LLM_ALGORITHMS", "AlgoSpec", "CheckpointSpec", "ConfigModel",
     "ConstraintSpec", "EnvSpec", "EvalSpec", "ExperimentConfig", "HeldOutSpec", "KLSpec", "LLMAlgoSpec",
-    "LLMAlgorithm", "LLMEvalSpec", "LLMExperimentConfig", "LoraSpec", "RolloutSpec", "apply_overrides",
+    "LLMAlgorithm", "LLMEvalSpec", "LLMExperimentConfig", "LanguageModelRun", "LookaheadSpec", "LoraSpec",
+    "PairsConfig", "PreferenceConfig", "PreferenceTrainSpec", "RolloutSpec", "StatesSpec", "apply_overrides",
     "load_experiment", "read_config", "validate",
 ]
 
-KINDS: dict[str, type[BaseModel]] = {"sb3": ExperimentConfig, "llm": LLMExperimentConfig}
+KINDS: dict[str, type[BaseModel]] = {
+    "sb3": ExperimentConfig, "llm": LLMExperimentConfig, "pairs": PairsConfig,
+    "dpo": PreferenceConfig, "orpo": PreferenceConfig, "sft": PreferenceConfig,
+}
+
+Experiment = ExperimentConfig | LLMExperimentConfig | PairsConfig | PreferenceConfig
 
 
-def load_experiment(path: str | Path, overrides: list[str] = ()) -> ExperimentConfig | LLMExperimentConfig:
+def load_experiment(path: str | Path, overrides: list[str] = ()) -> Experiment:
     """Load an experiment config (its ``kind`` picks the schema), apply ``key=value`` overrides, validate."""
     raw = read_config(path)
     kind = raw.get("kind", "sb3")
     if kind not in KINDS:
         raise ConfigError(f"{path}: kind: expected one of {sorted(KINDS)}, got {kind!r}")
-    design = raw.get("reward")
-    if isinstance(design, str) and design.endswith((".yaml", ".yml")):
-        # Made absolute, so the run's saved config.yaml works from anywhere; overrides stay as typed.
-        raw["reward"] = str((Path(path).parent / design).resolve())
+    for key in ("reward", "pairs"):  # a YAML file beside the config (a design may also be a built-in name)
+        value = raw.get(key)
+        if isinstance(value, str) and value.endswith((".yaml", ".yml")):
+            # Made absolute, so the run's saved config.yaml works from anywhere; overrides stay as typed.
+            raw[key] = str((Path(path).parent / value).resolve())
     raw = apply_overrides(raw, list(overrides), KINDS[kind])
     return validate(raw, KINDS[kind], str(path))

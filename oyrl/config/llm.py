@@ -195,14 +195,14 @@ class CheckpointSpec(ConfigModel):
     """Newest checkpoints kept; older ones are deleted."""
 
 
-class LLMExperimentConfig(ConfigModel):
-    """An LLM experiment: GRPO or PPO of a causal LM on a text environment."""
+class LanguageModelRun(ConfigModel):
+    """What every run of a language model against the simulator names: the env, the reward design,
+    the model and how it samples, the simulated users and the judge. ``kind: llm`` and the
+    preference kinds (``oyrl.config.preference``) build on it."""
 
     name: str | None = Field(None, min_length=1)
     """The run directory is ``<log_dir>/<name>``; unset, ``<log_dir>/<env>__<design>__<algo>__seed<k>``
     (``oyrl.train.naming.run_name``, as strategy-level runs are named)."""
-    kind: Literal["llm"] = "llm"
-    """Experiment kind."""
     env: EnvSpec = EnvSpec(id="oyrl/Mixed-v0")
     reward: str = "constructive"
     """Reward design: a built-in name or a YAML path (in a config file, relative to that file)."""
@@ -211,25 +211,11 @@ class LLMExperimentConfig(ConfigModel):
     directory, or a hub id."""
     chat_template: str | None = None
     """A Jinja chat template (a file path or the template itself) for tokenizers without one."""
-    algo: LLMAlgoSpec = LLMAlgoSpec()
-    kl: KLSpec = KLSpec()
     rollout: RolloutSpec = RolloutSpec()
-    lora: LoraSpec | None = None
-    """Optional LoRA adapter training."""
-    iterations: int = Field(100, ge=1)
-    """Training iterations (collect + update)."""
     seed: NonNegativeInt = 0
     """Seeds weights of new heads, the training scenarios and sampling."""
-    eval: LLMEvalSpec = LLMEvalSpec()
-    checkpoint: CheckpointSpec = CheckpointSpec()
-    constraint: ConstraintSpec | None = None
-    """Optional Lagrangian harm constraint (penalty on the last reward of a harmful episode)."""
     log_dir: str = "runs"
     """Parent of the run directory."""
-    precision: Literal["no", "bf16", "fp16"] = "no"
-    """Mixed precision (accelerate's ``mixed_precision``); bf16/fp16 on GPU."""
-    gradient_checkpointing: bool = False
-    """Trade compute for memory in the update's forward pass (large models on GPU)."""
     threads: int | None = Field(None, ge=1)
     """Torch CPU threads per process; default: torch's choice."""
     user: str | dict[str, Any] | None = None
@@ -242,7 +228,7 @@ class LLMExperimentConfig(ConfigModel):
     Lands in the envs' ``judge`` argument; ``env.kwargs.judge`` may not be set beside it."""
 
     @model_validator(mode="after")
-    def _user_and_judge_into_env(self) -> LLMExperimentConfig:
+    def _user_and_judge_into_env(self) -> LanguageModelRun:
         for key in ("user", "judge"):
             value = getattr(self, key)
             if value is None:
@@ -252,6 +238,27 @@ class LLMExperimentConfig(ConfigModel):
             # Not through assignment (validate_assignment would run this validator again).
             self.env.__dict__["kwargs"] = {**self.env.kwargs, key: value}
         return self
+
+
+class LLMExperimentConfig(LanguageModelRun):
+    """An LLM experiment: GRPO or PPO of a causal LM on a text environment."""
+
+    kind: Literal["llm"] = "llm"
+    """Experiment kind."""
+    algo: LLMAlgoSpec = LLMAlgoSpec()
+    kl: KLSpec = KLSpec()
+    lora: LoraSpec | None = None
+    """Optional LoRA adapter training."""
+    iterations: int = Field(100, ge=1)
+    """Training iterations (collect + update)."""
+    eval: LLMEvalSpec = LLMEvalSpec()
+    checkpoint: CheckpointSpec = CheckpointSpec()
+    constraint: ConstraintSpec | None = None
+    """Optional Lagrangian harm constraint (penalty on the last reward of a harmful episode)."""
+    precision: Literal["no", "bf16", "fp16"] = "no"
+    """Mixed precision (accelerate's ``mixed_precision``); bf16/fp16 on GPU."""
+    gradient_checkpointing: bool = False
+    """Trade compute for memory in the update's forward pass (large models on GPU)."""
 
     # ---- derived values --------------------------------------------------------------------------
 
