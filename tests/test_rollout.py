@@ -14,13 +14,20 @@ import gymnasium as gym
 import pytest
 import torch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+from transformers import (
+    GPT2Config,
+    GPT2LMHeadModel,
+    LlamaConfig,
+    LlamaForCausalLM,
+    PreTrainedTokenizerFast,
+)
 
 import oyrl  # noqa: F401  (registers the oyrl/* ids)
 from oyrl.config import RolloutSpec, validate
 from oyrl.errors import ConfigError
+from oyrl.llm.chat_format import ChatFormat
 from oyrl.llm.losses import KL_ESTIMATORS
-from oyrl.llm.rollout import ChatFormat, RolloutEngine
+from oyrl.llm.rollout import RolloutEngine
 from oyrl.llm.scoring import SharedPrompts, forward_logprobs, length_chunks
 
 torch.set_num_threads(1)

@@ -49,8 +49,9 @@ from trl.models import unwrap_model_for_generation
 from oyrl.config import RolloutSpec, validate
 from oyrl.env.registration import make_env
 from oyrl.errors import ConfigError
+from oyrl.llm.batch import RolloutBatch
+from oyrl.llm.rollout import RolloutEngine
 from oyrl.metrics import episode_score
-from oyrl.llm.rollout import RolloutBatch, RolloutEngine
 from oyrl.train.tags import EpisodeRecord, episode_scalars
 from oyrl.types import Outcome, UserType
 

@@ -20,7 +20,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 from oyrl.backends.hf import load_causal_lm, load_tokenizer
 from oyrl.config import LLMExperimentConfig, LoraSpec
 from oyrl.errors import ConfigError
-from oyrl.llm.rollout import RolloutBatch
+from oyrl.llm.batch import RolloutBatch
 from oyrl.llm.scoring import forward_logprobs
 
 TINY = "tiny"

@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,8 @@ from torch import Tensor
 from oyrl._moved import warn_moved
 from oyrl.config import RolloutSpec
 from oyrl.errors import ConfigError
+from oyrl.llm.batch import EpisodeInfo, RolloutBatch
+from oyrl.llm.chat_format import ChatFormat
 from oyrl.llm.compat import (
     attention,
     cache_argument,
@@ -64,120 +66,6 @@ def __getattr__(name: str) -> Any:
         warn_moved("oyrl.llm.rollout.RolloutConfig", "oyrl.config.RolloutSpec")
         return RolloutSpec
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class ChatFormat:
-    """The token-level view of a chat template: the first prompt, then a delta after each reply.
-
-    Args:
-        tokenizer: a Hugging Face tokenizer with a chat template.
-        system_prompt: optional system message before the opening.
-    """
-
-    SENTINEL = "OYRL_REPLY_SENTINEL"
-
-    def __init__(self, tokenizer: Any, system_prompt: str | None = None):
-        self.tokenizer = tokenizer
-        self.system = [{"role": "system", "content": system_prompt}] if system_prompt else []
-        closing = self._encode(self._after_reply([]))
-        #: The template's end-of-turn token: the first token after an assistant message's content.
-        self.end_of_turn: int | None = closing[0] if closing else None
-
-    def _encode(self, text: str) -> list[int]:
-        # The template text already holds its special tokens (BOS...): add none (as apply_chat_template).
-        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
-
-    def _after_reply(self, tail: list[dict[str, str]]) -> str:
-        """Template text after an assistant message's content, with ``tail`` messages rendered after it."""
-        messages = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": self.SENTINEL}, *tail]
-        text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=bool(tail))
-        if text.count(self.SENTINEL) != 1:
-            raise ConfigError("chat template alters assistant content, so replies cannot be extended token-wise")
-        return text.split(self.SENTINEL, 1)[1]
-
-    def prompt(self, messages: list[dict[str, str]]) -> list[int]:
-        """Token ids of the first prompt: the opening messages and the generation prompt."""
-        messages = self.system + messages
-        return self._encode(self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
-
-    def delta(self, user_text: str, last_token: int | None) -> list[int]:
-        """Token ids that follow a reply ending in ``last_token``: closing, user turn, generation prompt."""
-        ids = self._encode(self._after_reply([{"role": "user", "content": user_text}]))
-        return ids[1:] if ids and ids[0] == last_token else ids
-
-
-@dataclass
-class EpisodeInfo:
-    """One dialogue of a batch: its trajectory (ground truth for analysis) and token bookkeeping."""
-
-    group: int
-    seed: int
-    trajectory: Trajectory
-    replies: list[str] = field(default_factory=list)  # the exact strings passed to env.step
-    reply_spans: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in the padded row
-    cut_replies: int = 0  # replies that hit max_new_tokens
-
-    @property
-    def user_type(self) -> str:
-        """The hidden user type, e.g. ``"sensitive"``."""
-        return self.trajectory.user_type.value
-
-    @property
-    def outcome(self) -> str | None:
-        """The outcome's name, or None while running."""
-        return self.trajectory.outcome.value if self.trajectory.outcome is not None else None
-
-    @property
-    def turns(self) -> int:
-        """Assistant turns played."""
-        return len(self.trajectory.turns)
-
-    @property
-    def episode_return(self) -> float:
-        """Sum of the env's rewards."""
-        return self.trajectory.total_reward
-
-    @property
-    def reward_terms(self) -> dict[str, float]:
-        """Each weighted reward term summed over the turns."""
-        out: dict[str, float] = {}
-        for turn in self.trajectory.turns:
-            for name, value in turn.reward_terms.items():
-                out[name] = out.get(name, 0.0) + float(value)
-        return out
-
-
-@dataclass
-class RolloutBatch:
-    """Padded episodes, one row each, left-padded like generation; per-token tensors are ``(N, T)``.
-
-    Entry ``[i, t]`` of a per-token tensor is about token ``input_ids[i, t]``.
-    """
-
-    input_ids: Tensor  # (N, T) long
-    attention_mask: Tensor  # (N, T) long, 0 on left padding
-    position_ids: Tensor  # (N, T) long, counting from 0 at each row's first real token
-    action_mask: Tensor  # (N, T) bool, True on tokens the policy sampled
-    old_logprobs: Tensor  # (N, T) float, log pi(token | prefix) at sampling; 0 off the mask
-    rewards: Tensor  # (N, T) float, each turn's env reward on the turn's last policy token
-    episode_ids: Tensor  # (N,) long
-    returns: Tensor  # (N,) float, sum of the episode's env rewards
-    group_ids: Tensor  # (N,) long, episodes sharing a scenario seed
-    episodes: list[EpisodeInfo]
-    perf: dict[str, float] = field(default_factory=dict)  # perf/<name> TensorBoard values
-
-    def to(self, device: torch.device | str) -> RolloutBatch:
-        """The batch with its tensors on ``device``."""
-        return replace(self, **{name: t.to(device) for name, t in self._tensors().items()})
-
-    def select(self, rows: Tensor | list[int]) -> RolloutBatch:
-        """A minibatch of rows (padding columns are kept)."""
-        rows = torch.as_tensor(rows, dtype=torch.long, device=self.input_ids.device)
-        picked = {name: t[rows] for name, t in self._tensors().items()}
-        return replace(self, **picked, episodes=[self.episodes[i] for i in rows.tolist()])
-
-    def _tensors(self) -> dict[str, Tensor]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), Tensor)}
 
 
 @dataclass

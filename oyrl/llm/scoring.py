@@ -29,8 +29,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from oyrl.llm.batch import RolloutBatch
 from oyrl.llm.compat import cache_argument, cache_of, left_pad, output_layer_rows
-from oyrl.llm.rollout import RolloutBatch
 
 #: Share prompts only when that removes at least this fraction of the tokens of a full pass.
 MIN_SAVING = 0.2

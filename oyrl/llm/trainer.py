@@ -41,17 +41,18 @@ from transformers import get_scheduler
 from oyrl.config import LLMExperimentConfig
 from oyrl.env.registration import make_envs, make_eval_envs
 from oyrl.errors import OyrlError
-from oyrl.metrics import episode_score, summarize
 from oyrl.llm import checkpoint as ckpt
-from oyrl.train import naming
-from oyrl.train.constraint import HarmMultiplier
+from oyrl.llm.batch import RolloutBatch
 from oyrl.llm.kl import make_kl_controller, penalize_rewards
 from oyrl.llm.logger import RunLogger, TrainingProgress
 from oyrl.llm.losses import ADVANTAGES, KL_ESTIMATORS, LOSSES, AdvantageInputs, LossInputs
 from oyrl.llm.models import PolicyModel, build_policy, save_policy
-from oyrl.llm.rollout import RolloutBatch, RolloutEngine
+from oyrl.llm.rollout import RolloutEngine
+from oyrl.metrics import episode_score, summarize
 from oyrl.progress import PhaseProgress
 from oyrl.reasoning.measure import declared_summary, reasoning_scalars
+from oyrl.train import naming
+from oyrl.train.constraint import HarmMultiplier
 from oyrl.train.tags import EpisodeRecord, episode_scalars, flat_hparams, summary_scalars
 from oyrl.types import Outcome
 
