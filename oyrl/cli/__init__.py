@@ -1,7 +1,7 @@
 """The ``oyrl`` command: list environments, simulate baselines, play as the assistant, check packs, train.
 
 Errors in user input print one line to stderr and exit with status 2 (no traceback). Each group of
-subcommands lives in its own module (``simulate``, ``train``, ``evaluate``), with the function adding
+subcommands lives in its own module (``simulate``, ``train``, ``evaluate``, ``preference``), with the function adding
 each one's parser; ``SUBCOMMANDS`` below orders them for ``--help``; ``common`` holds what they share.
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from oyrl.cli.common import _print_outcome_table
 from oyrl.cli.evaluate import _boundary_parser, _eval_parser, _judge_eval_parser, _steer_parser
+from oyrl.cli.preference import _pairs_parser
 from oyrl.cli.simulate import _check_parser, _envs_parser, _play_parser, _simulate_parser
 from oyrl.cli.train import _compare_parser, _train_parser
 from oyrl.errors import OyrlError
@@ -26,7 +27,7 @@ EXIT_USAGE = 2
 
 #: The subcommands, each adding its parser to the ``oyrl`` parser's subparsers, in ``--help`` order.
 SUBCOMMANDS = (_envs_parser, _simulate_parser, _play_parser, _train_parser, _eval_parser, _check_parser,
-               _judge_eval_parser, _compare_parser, _steer_parser, _boundary_parser)
+               _judge_eval_parser, _compare_parser, _steer_parser, _boundary_parser, _pairs_parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,12 +8,14 @@ user (type, persona, latent state) goes to ``info`` only, for analysis and for r
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import gymnasium as gym
+from gymnasium.utils import seeding
 
 from oyrl.env.step import dialogue_step
 from oyrl.errors import ConfigError
@@ -186,27 +188,14 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         else:
             u = self.np_random.random()
             persona = next((p for p, c in zip(self._personas, self._cum_weights) if u < c), self._personas[-1])
-        self.user = self.user_factory(persona)
-        # Looked up once per episode: StrategyEnv's step is a hot path (scripted users have neither).
-        self._hear = getattr(self.user, "observe_reply", None)
-        self._sim_stats = getattr(self.user, "episode_stats", None)
-        spec = persona.spec
-        # What the simulated user knows of its own ask; a judge may use it, the policy never sees it.
-        self.truth = RequestTruth(spec.ask_harm, spec.risk_category, spec.need, spec.false_belief)
+        self._meet(self.user_factory(persona))
         opening = self.user.start(self.np_random)
         self.opening = opening
         self.turn = 0
         self._done = False
         self._max_harmful = 0.0
         self._start(opening)
-        self._persona_info = {
-            "user_type": self.user.user_type,
-            "persona_id": persona.spec.id,
-            "risk_category": persona.spec.risk_category,
-            "ask_harm": persona.spec.ask_harm,
-            "attack_level": self.user.level if self.user.user_type is UserType.MALICIOUS else 0,
-            "split": self.split,
-        }
+        self._persona_info["attack_level"] = self.user.level if self.user.user_type is UserType.MALICIOUS else 0
         info = {**self._persona_info, "user_state": self.user.hidden_state()}
         if self._sim_stats is not None:
             info["user_sim"] = self._sim_stats()
@@ -239,6 +228,78 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             self._done = True
             info["outcome"] = result.outcome
         return self._observe(result.reaction), result.reward, result.terminated, result.truncated, info
+
+    def _meet(self, user: ScriptedUser) -> None:
+        """Make ``user`` this episode's user (before its opening, or a belief's simulated user)."""
+        self.user = user
+        # Looked up once per episode: StrategyEnv's step is a hot path (scripted users have neither).
+        self._hear = getattr(user, "observe_reply", None)
+        self._sim_stats = getattr(user, "episode_stats", None)
+        spec = user.spec
+        # What the simulated user knows of its own ask; a judge may use it, the policy never sees it.
+        self.truth = RequestTruth(spec.ask_harm, spec.risk_category, spec.need, spec.false_belief)
+        self._persona_info = {
+            "user_type": user.user_type, "persona_id": spec.id, "risk_category": spec.risk_category,
+            "ask_harm": spec.ask_harm, "attack_level": 0, "split": self.split,
+        }
+
+    def imagine(self, user: ScriptedUser, messages: list[dict[str, str]], harm: float, seed: int) -> ConversationEnv:
+        """A conversation that stands where ``messages`` leave it, with ``user`` as its simulated user.
+
+        For policies that simulate futures of a real conversation without knowing its user: ``user``
+        is a guess at who wrote the user turns, in a latent state (a belief's particle,
+        ``StackelbergPlanner.particles``), and ``harm`` the most harmful reply it is taken to have
+        heard. The result is a new env (this one is a template, untouched; shared parts as in
+        ``fork``) at turn ``len(assistant messages)``, drawing from ``seed``. Text envs only.
+        """
+        twin = copy.copy(self)
+        twin._meet(user)
+        twin._persona_info["attack_level"] = user.level if user.user_type is UserType.MALICIOUS else 0
+        twin.opening = messages[0]["content"]
+        twin.turn = sum(m["role"] == "assistant" for m in messages)
+        twin._done, twin._max_harmful, twin._released = False, harm, True
+        twin._np_random, twin._np_random_seed = seeding.np_random(seed)
+        twin._restore(messages)
+        return twin
+
+    def _restore(self, messages: list[dict[str, str]]) -> None:
+        """Set the subclass's history to ``messages`` (``imagine``)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot stand in a conversation given as messages")
+
+    def fork(self, seed: int) -> ConversationEnv:
+        """An independent copy of the conversation as it stands, whose simulator draws from a new stream.
+
+        The copy has this episode's user in its current latent state (``ScriptedUser.clone``), the
+        same history, turn and harm so far, and its own ``np_random`` seeded by ``seed``: stepping it
+        never touches this env, and forks with different seeds play different futures of the same
+        conversation (lookahead ranking, ``oyrl.lookahead``). The judge, pack, reward design and
+        user factory are shared, and closing a fork releases none of them. Returns the unwrapped
+        env's class (a fork is not wrapped by ``gym.make``'s checkers).
+        """
+        if self.user is None or self._done:
+            raise RuntimeError("fork() needs a conversation under way: call reset() first")
+        twin = copy.copy(self)
+        twin.user = self.user.clone()
+        twin._hear = getattr(twin.user, "observe_reply", None)
+        twin._sim_stats = getattr(twin.user, "episode_stats", None)
+        twin._np_random, twin._np_random_seed = seeding.np_random(seed)
+        twin._released = True  # the shared user factory is this env's to release
+        self._fork_into(twin)
+        return twin
+
+    def _fork_into(self, twin: ConversationEnv) -> None:
+        """Give ``twin`` (a shallow copy) its own copies of the subclass's mutable episode state."""
+
+    @property
+    def harm_delivered(self) -> float:
+        """The most harmful reply of the episode so far, as the judge read it (0 when none was)."""
+        return self._max_harmful
+
+    @property
+    def persona_info(self) -> dict[str, Any]:
+        """The episode's ground truth as ``reset`` reported it (user type, persona, risk category,
+        attack level, split): for analysis and trajectories, never for the policy."""
+        return dict(self._persona_info)
 
     def render(self) -> str | None:
         """``ansi``: the transcript so far with the user's hidden state (for humans)."""

@@ -139,6 +139,15 @@ class DialogueEnv(ConversationEnv[str, str]):
         self._chat, self._blocks = [], []
         self._add("user", sanitize(opening, self.max_reply_chars)[0])
 
+    def _fork_into(self, twin: ConversationEnv) -> None:
+        twin._chat, twin._blocks = list(self._chat), list(self._blocks)
+
+    def _restore(self, messages: list[dict[str, str]]) -> None:
+        self._chat, self._blocks = [], []
+        for message in messages:
+            if message["role"] != "system":
+                self._add(message["role"], sanitize(message["content"], self.max_reply_chars)[0])
+
     def _add(self, role: str, content: str) -> None:
         self._chat.append({"role": role, "content": content})
         self._blocks.append(ROLE_PREFIX[role] + content.replace("\n", "\n  "))

@@ -99,6 +99,9 @@ class StrategyEnv(ConversationEnv[np.ndarray, int]):
         self._user_text = opening
         self._log = [f"User: {opening}"]
 
+    def _fork_into(self, twin: ConversationEnv) -> None:
+        twin._max_cues, twin._log = self._max_cues.copy(), list(self._log)
+
     def _features(self, action: int) -> tuple[ResponseFeatures, str]:
         # Plain ints are the hot path (Discrete.contains costs more than the rest of a step).
         if not (action.__class__ is int and 0 <= action < N_STRATEGIES) and not self.action_space.contains(action):

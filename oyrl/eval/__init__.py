@@ -49,6 +49,8 @@ def evaluate(policies: list[str | Callable | Any], config: EvalConfig, out_dir: 
         report = build_report(results, config, {p.name: p.interface for p in loaded},
                               {sim: by_policy["type_oracle"] for sim, by_policy in oracle.items()}, bar.advance,
                               audits)
+    # What a policy that simulates before replying spent (lookahead decoding counts its calls).
+    report["calls"] = {p.name: dict(p.calls) for p in loaded if getattr(p, "calls", None)}
     if out_dir is not None:
         write_report(report, Path(out_dir))
     return report

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-import torch
 
 from oyrl.env.registration import make_env
 from oyrl.errors import ConfigError
@@ -76,19 +75,14 @@ class LanguageModelPolicy:
     def __init__(self, model: str, batch_size: int = 32, max_new_tokens: int = 112, temperature: float = 1.0,
                  top_p: float = 1.0, name: str | None = None, chat_template: str | None = None,
                  exact: bool = True, reply_prefix: str | None = None):
-        from oyrl.backends.hf import load_causal_lm, load_tokenizer
         from oyrl.config import RolloutSpec, validate
-        from oyrl.llm.models import resolve_model
-        from oyrl.llm.rollout import RolloutEngine
+        from oyrl.llm.models import load_sampler
 
-        path = resolve_model(model)
         self.name = name or model
         self.batch_size, self.exact = batch_size, exact
-        tokenizer = load_tokenizer(path, chat_template)
-        lm = load_causal_lm(path, dtype=torch.float32).eval()
         config = validate({"max_new_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p},
                           RolloutSpec, "model policy")
-        self.engine = RolloutEngine(lm, tokenizer, config, reply_prefix=reply_prefix)
+        self.engine = load_sampler(model, config, chat_template, reply_prefix)
 
     def with_prefix(self, reply_prefix: str | None) -> LanguageModelPolicy:
         """The same model (weights shared, not copied) with every reply starting with ``reply_prefix``."""
@@ -177,8 +171,9 @@ def load_policy(spec: str | Callable | Any, **lm_options: Any) -> EvalPolicy:
     """A policy from a command-line spec or a Python object.
 
     ``spec`` is tried, in order, as: a strategy policy object or a callable (Python API); a baseline
-    name; a path to an SB3 ``.zip``; ``module:function`` (a callable ``messages -> reply``); a
-    model directory or hub id (``lm_options`` go to ``LanguageModelPolicy``).
+    name; a path to an SB3 ``.zip``; ``lookahead:MODEL[?candidates=K&futures=M&horizon=H&...]``
+    (``oyrl.lookahead.decoding.LookaheadDecoder``); ``module:function`` (a callable
+    ``messages -> reply``); a model directory or hub id (``lm_options`` go to ``LanguageModelPolicy``).
 
     Raises:
         ConfigError: the spec names nothing loadable (the message says what was tried).
@@ -197,6 +192,10 @@ def load_policy(spec: str | Callable | Any, **lm_options: Any) -> EvalPolicy:
         from oyrl.sb3.runner import SB3Policy
 
         return StrategyRunner(SB3Policy.load(spec))
+    if spec.startswith("lookahead:"):
+        from oyrl.lookahead.decoding import LookaheadDecoder
+
+        return LookaheadDecoder.from_spec(spec, **lm_options)
     module, sep, attr = spec.partition(":")
     if sep and not Path(spec).exists():
         try:

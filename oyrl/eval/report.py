@@ -131,6 +131,14 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(f"| {policy} | {_cell(block['in_distribution'], False)} | {_cell(block['heldout'], False)} |")
         lines.append("")
     lines += declared_markdown(report)
+    if report.get("calls"):
+        lines += ["## Model and simulator calls", "", "Policies that simulate before they reply (lookahead "
+                  "decoding), over all their episodes:", "", "| policy | replies sent | candidates | later replies "
+                  "in futures | simulator steps |", "|---|---:|---:|---:|---:|"]
+        for policy, calls in report["calls"].items():
+            lines.append(f"| {policy} | {calls.get('sent_replies', 0):,} | {calls.get('candidates', 0):,} | "
+                         f"{calls.get('future_replies', 0):,} | {calls.get('simulator_steps', 0):,} |")
+        lines.append("")
     lines += ["## Simulator-exploitation checks", ""]
     for policy, block in report["exploitation"].items():
         flags = ", ".join(f"**{f}**" for f in block["flags"]) or "none"

@@ -18,9 +18,10 @@ from torch import Tensor, nn
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from oyrl.backends.hf import load_causal_lm, load_tokenizer
-from oyrl.config import LLMExperimentConfig, LoraSpec
+from oyrl.config import LLMExperimentConfig, LoraSpec, RolloutSpec
 from oyrl.errors import ConfigError
 from oyrl.llm.batch import RolloutBatch
+from oyrl.llm.rollout import RolloutEngine
 from oyrl.llm.scoring import forward_logprobs
 
 TINY = "tiny"
@@ -134,6 +135,15 @@ def build_policy(cfg: LLMExperimentConfig) -> tuple[PolicyModel, PreTrainedToken
         lm = add_lora(lm, cfg.lora)
     reference = Reference(lm, lora=cfg.lora is not None)
     return PolicyModel(lm, value_head=cfg.algo.algorithm.value_head), tokenizer, reference, name
+
+
+def load_sampler(model: str, rollout: RolloutSpec, chat_template: str | None = None,
+                 reply_prefix: str | None = None) -> RolloutEngine:
+    """A rollout engine on ``model`` (``tiny``, a ``save_pretrained`` directory or a hub id), in
+    eval mode with fp32 weights: how evaluation, ``oyrl pairs`` and lookahead decoding sample."""
+    name = resolve_model(model)
+    lm = load_causal_lm(name, dtype=torch.float32).eval()
+    return RolloutEngine(lm, load_tokenizer(name, chat_template), rollout, reply_prefix=reply_prefix)
 
 
 def save_policy(policy: PolicyModel, tokenizer: Any, out_dir: Path) -> None:

@@ -87,6 +87,11 @@ class _Dialogue:
     rewards: list[float]
     done: bool = False
 
+    @classmethod
+    def opened(cls, env: Any, info: EpisodeInfo, prompt: list[int]) -> _Dialogue:
+        """A dialogue whose ids so far are ``prompt``, none of them sampled by the policy."""
+        return cls(env, info, prompt, [0.0] * len(prompt), [False] * len(prompt), [0.0] * len(prompt))
+
 
 #: Most threads stepping envs at once (each mostly waits on a model call; HTTP backends bound their
 #: own concurrency).
@@ -391,6 +396,30 @@ class RolloutEngine:
             out += [ep.trajectory for ep in batch.episodes]
         return out
 
+    def proceed(self, envs: list[Any], generator: Generators = None, exact: bool = False, turns: int | None = None,
+                on_done: Callable[[int], None] | None = None) -> list[EpisodeInfo]:
+        """Continue conversations already under way: replies from this policy until each ends or has
+        had ``turns`` more replies (a horizon; unset: to its end).
+
+        Args:
+            envs: reset (and maybe stepped) oyrl envs whose conversations have not ended, e.g. forks
+                of one state (``ConversationEnv.fork``). Each one's prompt is the chat template's
+                rendering of its messages so far, so the policy need not be the one that wrote them.
+            generator, exact, on_done: as for ``collect``.
+
+        Returns:
+            Per env: the continuation only (its replies, rewards and, when it ended, the outcome;
+            ``outcome`` is None for a conversation cut by ``turns``). ``group`` is the env's index.
+        """
+        dialogues = []
+        for i, env in enumerate(envs):
+            base = env.unwrapped
+            meta = EpisodeInfo(i, -1, Trajectory.begin(base.persona_info, base.opening))
+            dialogues.append(_Dialogue.opened(env, meta, self.format.prompt(base.messages)))
+        with env_pool(envs) as pool:
+            self._converse(dialogues, pool, generator, exact, on_done, turns)
+        return [d.info for d in dialogues]
+
     def _play(self, envs, seeds, group_size, generator, exact, on_done) -> tuple[list[_Dialogue], dict[str, float]]:
         with env_pool(envs) as pool:
             start = time.perf_counter()
@@ -398,31 +427,40 @@ class RolloutEngine:
             dialogues = []
             for i, (env, (_, info)) in enumerate(zip(envs, resets)):
                 meta = EpisodeInfo(i // group_size, seeds[i // group_size], Trajectory.begin(info, env.unwrapped.opening))
-                ids = self.format.prompt(info["messages"])
-                dialogues.append(_Dialogue(env, meta, ids, [0.0] * len(ids), [False] * len(ids), [0.0] * len(ids)))
-            generate_s, env_s = 0.0, time.perf_counter() - start
-            new_tokens = 0
-            while active := [d for d in dialogues if not d.done]:
-                start = time.perf_counter()
-                rows = [generator[i] for i, d in enumerate(dialogues) if not d.done] if isinstance(generator, list) else generator
-                for d in active if self._prefix_ids else ():
-                    _context(d, self._prefix_ids)
-                replies = self.sample([d.ids for d in active], rows, exact)
-                generate_s += time.perf_counter() - start
-                start = time.perf_counter()
-                texts = [self.reply_prefix + self.tokenizer.decode(reply.ids, skip_special_tokens=True)
-                         for reply in replies]
-                steps = pool.map(lambda d, text: d.env.step(text), active, texts)
-                for d, reply, text, step in zip(active, replies, texts, steps):
-                    self._record(d, reply, text, step)
-                    new_tokens += len(reply.ids)
-                env_s += time.perf_counter() - start
-                ended = sum(d.done for d in active)
-                if on_done is not None and ended:
-                    on_done(ended)
-        tokens_per_s = new_tokens / max(generate_s, 1e-9)
-        perf = {"generate_s": generate_s, "env_s": env_s, "new_tokens": float(new_tokens), "tokens_per_s": tokens_per_s}
+                dialogues.append(_Dialogue.opened(env, meta, self.format.prompt(info["messages"])))
+            reset_s = time.perf_counter() - start
+            perf = self._converse(dialogues, pool, generator, exact, on_done)
+        perf["env_s"] += reset_s
         return dialogues, perf
+
+    def _converse(self, dialogues: list[_Dialogue], pool: Any, generator: Generators, exact: bool,
+                  on_done: Callable[[int], None] | None, turns: int | None = None) -> dict[str, float]:
+        """Sample every open dialogue's next reply in one batch and step its env, until all end (or
+        have had ``turns`` replies); returns the ``perf/`` timings."""
+        generate_s = env_s = 0.0
+        new_tokens = 0
+        while active := [d for d in dialogues if not d.done]:
+            start = time.perf_counter()
+            rows = [generator[i] for i, d in enumerate(dialogues) if not d.done] if isinstance(generator, list) else generator
+            for d in active if self._prefix_ids else ():
+                _context(d, self._prefix_ids)
+            replies = self.sample([d.ids for d in active], rows, exact)
+            generate_s += time.perf_counter() - start
+            start = time.perf_counter()
+            texts = [self.reply_prefix + self.tokenizer.decode(reply.ids, skip_special_tokens=True)
+                     for reply in replies]
+            steps = pool.map(lambda d, text: d.env.step(text), active, texts)
+            for d, reply, text, step in zip(active, replies, texts, steps):
+                self._record(d, reply, text, step)
+                new_tokens += len(reply.ids)
+                if turns is not None and len(d.info.replies) >= turns:
+                    d.done = True  # the horizon: the conversation goes on, unplayed
+            env_s += time.perf_counter() - start
+            ended = sum(d.done for d in active)
+            if on_done is not None and ended:
+                on_done(ended)
+        tokens_per_s = new_tokens / max(generate_s, 1e-9)
+        return {"generate_s": generate_s, "env_s": env_s, "new_tokens": float(new_tokens), "tokens_per_s": tokens_per_s}
 
     def _record(self, d: _Dialogue, reply: Reply, text: str, step: tuple) -> None:
         """Record a reply and the env's step, and extend the dialogue's ids with the user's turn."""

@@ -400,16 +400,30 @@ class StackelbergPlanner:
         ``info`` is not read: the planner sees only ``observation`` (a StrategyEnv cue vector or a
         DialogueEnv transcript) and remembers the strategies it chose.
         """
-        key = self._observe(observation)
-        if self._last is None:
-            self._start_belief(key)
-        else:
-            self._update_belief(self._last, key)
-        self.belief_trace.append(self.type_belief)
+        self.observe(observation, None if self._last is None else STRATEGIES[self._last])
         action = self._plan()
         self._last = action
-        self._turn += 1
         return STRATEGIES[action]
+
+    def observe(self, observation: Any, played: Strategy | None) -> None:
+        """Update the belief with the user's latest message: the opening when ``played`` is None,
+        else the answer to a reply of strategy ``played``. ``choose`` calls it with its own last
+        choice; a policy that writes text passes the strategy its reply reads as (``strategy_of``),
+        and then draws simulated users from the belief with ``particles``."""
+        key = self._observe(observation)
+        if played is None:
+            self._start_belief(key)
+        else:
+            self._turn += 1
+            self._update_belief(STRATEGIES.index(Strategy(played)), key)
+        self.belief_trace.append(self.type_belief)
+
+    def particles(self, n: int) -> list[tuple[ScriptedUser, float]]:
+        """``n`` stratified draws from the belief (after ``observe``): a copy of a simulated user in
+        its latent state, and the most harmful reply it has heard so far (of the modelled replies)."""
+        size = len(self._users)
+        drawn = ((self._rng.random() + np.arange(n)) * size / n).astype(np.int64) % size
+        return [(self._users[i].clone(), float(self._harm[i])) for i in drawn.tolist()]
 
     # ---- belief --------------------------------------------------------------------------------
     @staticmethod

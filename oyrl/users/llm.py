@@ -181,6 +181,12 @@ class LLMUser(ScriptedUser):
         self._episode = {"generated": 0, "fallbacks": 0, "invalid_acts": 0}
         return super().start(rng)
 
+    def clone(self) -> LLMUser:
+        """An independent copy in the same state; the backend and the run's statistics are shared."""
+        twin = super().clone()
+        twin._chat, twin._episode = list(self._chat), dict(self._episode)
+        return twin
+
     def observe_reply(self, text: str) -> None:
         """Hear the assistant's reply (what the judge read), before ``react`` is called for it."""
         self._chat.append(("assistant", text))

@@ -102,10 +102,11 @@ class ScriptedUser:
     def clone(self) -> ScriptedUser:
         """An independent copy in the same state (persona, slot values, latent state, last template).
 
-        For planners that simulate a user's reaction to candidate replies (``StackelbergPlanner``):
-        reacting on the copy leaves this user untouched. The persona is shared (it is immutable).
+        For planners that simulate a user's reaction to candidate replies (``StackelbergPlanner``) and
+        for forked conversations (``ConversationEnv.fork``): reacting on the copy leaves this user
+        untouched. The persona is shared (it is immutable); subclasses copy their own mutable state.
         """
-        twin = ScriptedUser.__new__(ScriptedUser)
+        twin = type(self).__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin._slots = dict(self._slots)
         return twin
