@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("oyrl",),  # the package's __init__: registers the envs, exports the public names
     ("oyrl.policies", "oyrl.writer"),
     ("oyrl.simulate", "oyrl.tinybase"),
-    ("oyrl.train", "oyrl.llm", "oyrl.sb3", "oyrl.compare"),
+    ("oyrl.train", "oyrl.llm", "oyrl.sb3", "oyrl.compare", "oyrl.preference"),
     ("oyrl.eval", "oyrl.integrations"),
     ("oyrl.cli", "oyrl.__main__"),
 )
