@@ -104,6 +104,10 @@ class PreferenceTrainSpec(ConfigModel):
     the model's positions."""
     logging_steps: int = Field(1, ge=1)
     """Log the trainer's scalars every this many steps."""
+    precision: Literal["no", "bf16", "fp16"] = "no"
+    """Mixed precision (TRL's ``bf16`` / ``fp16``; TRL itself defaults to bf16): bf16/fp16 on GPU."""
+    gradient_checkpointing: bool = False
+    """Trade compute for memory in the forward pass (large models on GPU; TRL's default is on)."""
 
 
 class PreferenceConfig(LanguageModelRun):

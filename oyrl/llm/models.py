@@ -43,14 +43,21 @@ def resolve_model(name: str) -> str:
     return str(build_tiny_base(recipe=TinyBaseRecipe.reasoned() if name == TINY_REASONED else None))
 
 
-def add_lora(model: PreTrainedModel, spec: LoraSpec) -> nn.Module:
-    """Wrap ``model`` with a trainable LoRA adapter (Hu et al. 2022); the base weights freeze."""
+def lora_config(spec: LoraSpec) -> Any:
+    """peft's ``LoraConfig`` of a ``lora`` block (what ``add_lora`` applies, and TRL's ``peft_config``)."""
     try:
-        from peft import LoraConfig, get_peft_model
+        from peft import LoraConfig
     except ImportError:
         raise ConfigError("lora: needs peft; install it with pip install 'oyrl[lora]'") from None
-    config = LoraConfig(r=spec.r, lora_alpha=spec.alpha, lora_dropout=spec.dropout,
-                        target_modules=spec.target_modules, task_type="CAUSAL_LM")
+    return LoraConfig(r=spec.r, lora_alpha=spec.alpha, lora_dropout=spec.dropout,
+                      target_modules=spec.target_modules, task_type="CAUSAL_LM")
+
+
+def add_lora(model: PreTrainedModel, spec: LoraSpec) -> nn.Module:
+    """Wrap ``model`` with a trainable LoRA adapter (Hu et al. 2022); the base weights freeze."""
+    config = lora_config(spec)
+    from peft import get_peft_model
+
     return get_peft_model(model, config)
 
 
@@ -148,7 +155,12 @@ def load_sampler(model: str, rollout: RolloutSpec, chat_template: str | None = N
 
 def save_policy(policy: PolicyModel, tokenizer: Any, out_dir: Path) -> None:
     """Write a directory ``AutoModelForCausalLM`` / ``AutoTokenizer`` load (LoRA merged into the weights)."""
-    lm = policy.lm
+    save_causal_lm(policy.lm, tokenizer, out_dir)
+
+
+def save_causal_lm(lm: nn.Module, tokenizer: Any, out_dir: Path) -> None:
+    """Write ``lm`` (a peft model's adapter merged into a copy of its weights) and ``tokenizer`` as a
+    directory ``AutoModelForCausalLM`` / ``AutoTokenizer`` load without peft."""
     if hasattr(lm, "merge_and_unload"):  # peft: a merged copy, so the saved model needs no peft
         lm = copy.deepcopy(lm).merge_and_unload()
     lm.save_pretrained(out_dir, safe_serialization=True)

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,21 +38,21 @@ from accelerate.utils import gather_object, set_seed
 from transformers import get_scheduler
 
 from oyrl.config import LLMExperimentConfig
-from oyrl.env.registration import make_envs, make_eval_envs
+from oyrl.env.registration import make_envs
 from oyrl.errors import OyrlError
 from oyrl.llm import checkpoint as ckpt
 from oyrl.llm.batch import RolloutBatch
+from oyrl.llm.evaluation import HeldOutEvaluator, log_final, run_hparams
 from oyrl.llm.kl import make_kl_controller, penalize_rewards
 from oyrl.llm.logger import RunLogger, TrainingProgress
 from oyrl.llm.losses import ADVANTAGES, KL_ESTIMATORS, LOSSES, AdvantageInputs, LossInputs
 from oyrl.llm.models import PolicyModel, build_policy, save_policy
 from oyrl.llm.rollout import RolloutEngine
-from oyrl.metrics import episode_score, summarize
-from oyrl.progress import PhaseProgress
+from oyrl.metrics import episode_score
 from oyrl.reasoning.measure import declared_summary, reasoning_scalars
 from oyrl.train import naming
 from oyrl.train.constraint import HarmMultiplier
-from oyrl.train.tags import EpisodeRecord, episode_scalars, flat_hparams, summary_scalars
+from oyrl.train.tags import EpisodeRecord, episode_scalars
 from oyrl.types import Outcome
 
 MAX_NONFINITE_STEPS = 3
@@ -119,7 +118,8 @@ class LLMTrainer:
         set_seed(cfg.seed)  # the same on every process: new heads start identical (DDP also broadcasts)
         policy, self.tokenizer, self.reference, self.model_path = build_policy(cfg)
         self.envs = make_envs(cfg.env.id, cfg.reward, cfg.env.kwargs, cfg.episodes_per_iteration)
-        self.eval_envs = make_eval_envs(cfg, min(cfg.eval.batch_size, cfg.eval.episodes))
+        self.evaluator = HeldOutEvaluator(cfg, self.acc.process_index, self.acc.num_processes, gather_object,
+                                          main=self.acc.is_main_process)
         params = [p for p in policy.parameters() if p.requires_grad]
         # The fused kernel updates all parameters in one call: 4x cheaper than the per-tensor loop on CPU.
         fused = self.acc.device.type in ("cpu", "cuda")
@@ -160,7 +160,7 @@ class LLMTrainer:
             save_policy(self.policy, self.tokenizer, self.run_dir / "final")
             (self.run_dir / "eval.json").write_text(json.dumps(
                 {"base": self.state.base_eval, "final": final, "judge_warnings": self.state.judge_warnings}, indent=2))
-            self.logger.hparams(self.hparams(), {**summary_scalars("final", final), **self._base_scalars()})
+            log_final(self.logger, cfg, self.state.base_eval, final)
             self.logger.close()
         self.acc.wait_for_everyone()
         return {"base": self.state.base_eval, "final": final}
@@ -395,48 +395,15 @@ class LLMTrainer:
 
     # ---- evaluation ----------------------------------------------------------------------------
 
-    @torch.no_grad()
     def evaluate(self, tag: str) -> dict[str, Any]:
         """The current policy on the held-out seeds: ``summarize`` of its episodes (main process's view).
 
         Every process plays a share of the seeds; the trajectories are gathered. Written to
-        TensorBoard under ``<tag>/...`` with a few sample dialogues.
+        TensorBoard under ``<tag>/...`` with a few sample dialogues (``HeldOutEvaluator``).
         """
-        cfg = self.cfg
-        seeds = list(cfg.eval.seeds)[self.acc.process_index :: self.acc.num_processes]
         what = "the base model" if tag == "base" else "the policy" if self._bar else "the trained model"
-        with self._evaluation_progress(f"evaluating {what}", len(seeds)) as on_done:
-            # The fast kernels: the same users and sampling streams in any batch, equal up to float
-            # rounding (`oyrl eval` computes exactly, at some cost in speed).
-            played = self.engine.play(self.eval_envs, seeds, cfg.eval.seed, exact=False, on_done=on_done)
-        trajectories = gather_object(played)
-        summary = summarize(trajectories)
-        if self.logger:
-            self.logger.scalars(summary_scalars(tag, summary), self.state.iteration)
-            self.logger.samples(tag, trajectories[: cfg.eval.samples], self.state.iteration)
-        return summary
-
-    @contextmanager
-    def _evaluation_progress(self, description: str, total: int) -> Iterator[Callable[[int], None] | None]:
-        """A callback counting the held-out dialogues that ended: on the training bar's status during
-        training (one live display at a time), else on a bar of its own; None off the main process."""
-        if not self.acc.is_main_process:
-            yield None
-        elif self._bar is not None:
-            done = 0
-
-            def on_done(n: int) -> None:
-                nonlocal done
-                done += n
-                self._bar.status(f"{description}: {done}/{total} episodes")
-
-            yield on_done
-        else:
-            with PhaseProgress(description, total=total) as bar:
-                yield bar.advance
-
-    def _base_scalars(self) -> dict[str, float]:
-        return summary_scalars("base", self.state.base_eval) if self.state.base_eval else {}
+        return self.evaluator.evaluate(self.engine, tag, self.state.iteration, self.logger, f"evaluating {what}",
+                                       bar=self._bar)
 
     # ---- checkpoints ---------------------------------------------------------------------------
 
@@ -459,5 +426,5 @@ class LLMTrainer:
         self.log(f"resumed from {found} (iteration {self.state.iteration})")
 
     def hparams(self) -> dict[str, bool | int | float | str]:
-        """The config as HParams columns (``oyrl.train.tags.flat_hparams``)."""
-        return flat_hparams(self.cfg.model_dump(mode="json", exclude={"log_dir"}))
+        """The config as HParams columns (``oyrl.llm.evaluation.run_hparams``)."""
+        return run_hparams(self.cfg)
