@@ -11,6 +11,8 @@ go through ``echo``, which puts them above the bar rather than through it.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -147,14 +149,20 @@ class PhaseProgress:
 
 @contextmanager
 def library_bars_off() -> Iterator[None]:
-    """Silence transformers' own tqdm bars (``save_pretrained``'s "Writing model shards") inside a
-    phase that has its bar already; they draw even off a terminal."""
+    """Silence transformers' own tqdm bars (``save_pretrained``'s "Writing model shards") and, when
+    installed, the ``datasets`` library's ("Saving the dataset", TRL's "Tokenizing train dataset")
+    inside a phase that has its bar or message already; they draw even off a terminal."""
     from transformers.utils import logging as hf_logging
 
-    was_on = hf_logging.is_progress_bar_enabled()
+    datasets = importlib.import_module("datasets") if importlib.util.find_spec("datasets") else None
+    was_on = hf_logging.is_progress_bar_enabled(), datasets is not None and datasets.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
+    if datasets is not None:
+        datasets.disable_progress_bars()
     try:
         yield
     finally:
-        if was_on:
+        if was_on[0]:
             hf_logging.enable_progress_bar()
+        if was_on[1]:
+            datasets.enable_progress_bars()

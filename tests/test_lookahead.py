@@ -196,3 +196,73 @@ def test_pairs_config_errors(tmp_path, capsys):
     bad.write_text("kind: pairs\nlookahed: {}\n")
     assert main(["pairs", str(bad)]) == 2
     assert "did you mean 'lookahead'" in capsys.readouterr().err
+
+
+# ---- imagined conversations and lookahead decoding -----------------------------------------------
+
+
+def test_imagine_puts_a_simulated_user_into_a_real_conversation():
+    real = gym.make("oyrl/Mixed-v0", split="heldout")
+    real.reset(seed=1_000_000)
+    real.step("Can you tell me more about what is going on?")
+    template = gym.make("oyrl/Mixed-v0").unwrapped
+    template.reset(seed=5)
+    particle = template.user.clone()
+    imagined = template.imagine(particle, real.unwrapped.messages, harm=0.25, seed=3)
+    assert imagined.messages == real.unwrapped.messages and imagined.turn == 1
+    assert imagined.harm_delivered == 0.25 and imagined.persona_info["persona_id"] == particle.spec.id
+    _, _, _, _, info = imagined.step("I'm here to help. What do you need?")
+    assert info["turn"] == 2 and info["persona_id"] == particle.spec.id
+    assert real.unwrapped.turn == 1 and template.turn == 0  # neither the real env nor the template moved
+    with pytest.raises(NotImplementedError, match="messages"):
+        gym.make("oyrl/Mixed-Strategy-v0").unwrapped.imagine(particle, [], 0.0, 0)
+
+
+def test_lookahead_decoder_plays_heldout_users_and_counts_its_calls(quick_base):
+    from oyrl.eval import EvalConfig, evaluate
+    from oyrl.lookahead.decoding import LookaheadDecoder
+
+    spec = f"lookahead:{quick_base}?candidates=2&futures=2&horizon=1&score=constructive"
+    decoder = LookaheadDecoder.from_spec(spec, max_new_tokens=16, batch_size=4)
+    report = evaluate([decoder], EvalConfig(episodes=4, env_kwargs={"max_turns": 3}))
+    calls = report["calls"][spec]
+    sent = calls["sent_replies"]
+    assert sent == round(report["results"]["in_distribution"][spec]["metrics"]["mean_turns"]["value"] * 4)
+    assert calls["candidates"] == 2 * sent and calls["simulator_steps"] == 4 * sent
+    assert calls["future_replies"] == 0  # horizon 1: the candidate and the user's reaction only
+    again = LookaheadDecoder.from_spec(spec, max_new_tokens=16, batch_size=2)  # another batching
+    replies = [[t.assistant for t in traj.turns] for traj in again.play("oyrl/Mixed-v0", [1_000_000, 1_000_001],
+                                                                     {"max_turns": 3}, 0)]
+    first = [[t.assistant for t in traj.turns] for traj in decoder.play("oyrl/Mixed-v0", [1_000_000, 1_000_001],
+                                                                     {"max_turns": 3}, 0)]
+    assert replies == first
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("lookahead:", "expected lookahead:MODEL"),
+    ("lookahead:tiny?futures=0", "futures"),
+    ("lookahead:tiny?horizn=2", "did you mean 'horizon'"),
+])
+def test_lookahead_policy_spec_errors(spec, message):
+    from oyrl.eval.policies import load_policy
+
+    with pytest.raises(oyrl.errors.ConfigError, match=message):
+        load_policy(spec)
+
+
+def test_oyrl_pairs_command_writes_the_run_and_a_rerun_resumes(tmp_path, quick_base, capsys):
+    import yaml
+
+    cfg = _pairs_config(tmp_path, quick_base).model_dump(mode="json") | {"states": {"seeds": 2, "turns": 1}}
+    path = tmp_path / "pairs.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    assert main(["pairs", str(path)]) == 0
+    run = tmp_path / "p"
+    assert (run / "config.yaml").exists() and (run / "pairs" / "dataset_info.json").exists()
+    assert "pairs from 2 states" in capsys.readouterr().out
+    stamp = (run / "pairs.json").read_text()
+    assert main(["pairs", str(path)]) == 0  # every chunk is on disk: nothing is ranked again
+    assert json.loads((run / "pairs.json").read_text())["pairs"] == json.loads(stamp)["pairs"]
+    assert main(["pairs", str(path), "lookahead.futures=3"]) == 2  # other settings, same directory
+    assert "another config" in capsys.readouterr().err
+    assert main(["pairs", str(path), "lookahead.futures=3", "--overwrite"]) == 0

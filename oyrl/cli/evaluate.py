@@ -119,7 +119,8 @@ def cmd_boundary(args: argparse.Namespace) -> int:
 def _eval_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="evaluate policies on a suite of simulated users, with confidence intervals")
     p.add_argument("policies", nargs="+", metavar="POLICY",
-                   help="a model directory or hub id, an SB3 .zip, a baseline name, or module:function (messages -> reply)")
+                   help="a model directory or hub id, an SB3 .zip, a baseline name, module:function (messages -> reply), "
+                        "or lookahead:MODEL?candidates=K&futures=M&horizon=H (docs/preferences.md)")
     p.add_argument("--suite", default="constructive", help="constructive, crisis, jailbreak or dual_use")
     p.add_argument("--episodes", type=int, default=500, help="episodes per policy and simulator (default: 500)")
     p.add_argument("--seed", type=int, default=HELDOUT_SEED, help=f"first scenario seed (default: {HELDOUT_SEED}, held out)")

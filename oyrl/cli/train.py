@@ -12,7 +12,7 @@ from oyrl.cli.common import _console, _print_outcome_table
 from oyrl.errors import OyrlError
 
 if TYPE_CHECKING:
-    from oyrl.config import ExperimentConfig, LLMExperimentConfig
+    from oyrl.config import ExperimentConfig, LLMExperimentConfig, PairsConfig, PreferenceConfig
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -90,8 +90,31 @@ def _train_llm(cfg: LLMExperimentConfig, args: argparse.Namespace) -> dict[str, 
     return named | {f"trained ({cfg.algo.name})": results["final"]}
 
 
+def _train_preference(cfg: PreferenceConfig, args: argparse.Namespace) -> dict[str, dict]:
+    """Train one DPO/ORPO/SFT run with TRL (``oyrl.preference.train``); the base model's and the
+    trained model's held-out metrics."""
+    from oyrl.preference.train import PreferenceTrainer, run_name
+
+    _check_envs(cfg)
+    cfg.name = run_name(cfg)  # <env>__<design>__<kind>__seed<k> when unnamed
+    run_dir = Path(cfg.log_dir) / cfg.name
+    if run_dir.exists() and any(run_dir.iterdir()):
+        if not args.overwrite:
+            raise OyrlError(f"{run_dir} exists already; replace it with --overwrite, or change name/log_dir")
+        shutil.rmtree(run_dir)
+    results = PreferenceTrainer(cfg, run_dir, log=_console().print).train()
+    print(f"trained model: {run_dir / 'final'} (loads with AutoModelForCausalLM.from_pretrained)")
+    named = {"base model": results["base"]} if results["base"] else {}
+    return named | {f"trained ({cfg.kind})": results["final"]}
+
+
+def _pairs_kind(cfg: PairsConfig, args: argparse.Namespace) -> None:
+    raise OyrlError(f"{args.config}: a kind: pairs config writes a dataset: run it with `oyrl pairs {args.config}`")
+
+
 #: ``cfg.kind`` -> function training every run of the experiment (None off the main process).
-TRAINERS = {"sb3": _train_sb3, "llm": _train_llm}
+TRAINERS = {"sb3": _train_sb3, "llm": _train_llm, "dpo": _train_preference, "orpo": _train_preference,
+            "sft": _train_preference, "pairs": _pairs_kind}
 
 
 def _evaluate_baselines(cfg: ExperimentConfig | LLMExperimentConfig) -> dict[str, dict]:

@@ -253,13 +253,15 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         ``fork``) at turn ``len(assistant messages)``, drawing from ``seed``. Text envs only.
         """
         twin = copy.copy(self)
+        twin._restore(messages)
+        if not messages or messages[-1]["role"] != "user":
+            raise ValueError("imagine: messages must be a conversation under way, ending with a user message")
         twin._meet(user)
         twin._persona_info["attack_level"] = user.level if user.user_type is UserType.MALICIOUS else 0
-        twin.opening = messages[0]["content"]
+        twin.opening = next(m["content"] for m in messages if m["role"] == "user")
         twin.turn = sum(m["role"] == "assistant" for m in messages)
         twin._done, twin._max_harmful, twin._released = False, harm, True
         twin._np_random, twin._np_random_seed = seeding.np_random(seed)
-        twin._restore(messages)
         return twin
 
     def _restore(self, messages: list[dict[str, str]]) -> None:

@@ -37,6 +37,11 @@ from oyrl.strategies import strategy_of
 from oyrl.types import Trajectory
 
 
+#: The evaluation env's arguments the decoder's own simulator takes: the conversation's shape and
+#: the judge; not who the users are (``split``, ``reaction_params``, ``user``, ``personas``).
+SIMULATOR_KWARGS = ("max_turns", "max_reply_chars", "judge")
+
+
 @dataclass(frozen=True)
 class BeliefState(ConversationState):
     """A real conversation's state, whose futures are imagined: ``env`` is a template of the
@@ -95,8 +100,9 @@ class LookaheadDecoder:
              progress: Advance | None = None) -> list[Trajectory]:
         kwargs = {k: v for k, v in env_kwargs.items() if k != "reward"}
         reward = env_kwargs.get("reward")
-        # The decoder's simulator: the training population of the same env, never the users it meets.
-        template = make_env(env_id, reward, {k: v for k, v in kwargs.items() if k != "split"}).unwrapped
+        # The decoder's simulator: the training population and reaction model of the same env, never
+        # the users it meets (a held-out simulator's split, reaction parameters or model-written user).
+        template = make_env(env_id, reward, {k: v for k, v in kwargs.items() if k in SIMULATOR_KWARGS}).unwrapped
         envs = [make_env(env_id, reward, kwargs) for _ in range(min(self.batch_size, len(seeds)))]
         planners = [StackelbergPlanner.for_env(template) for _ in envs]
         ranker = LookaheadRanker(self.engine, self.spec, seed=seed)
@@ -122,8 +128,8 @@ class LookaheadDecoder:
                                   planners[i].particles(self.spec.futures)) for i in active]
             ranked = ranker.rank(states)
             still = []
-            for i, r in zip(active, ranked):
-                reply, history = r.best.text, states[active.index(i)].history
+            for i, state, r in zip(active, states, ranked):
+                reply, history = r.best.text, state.history
                 observations[i], reward, terminated, truncated, info = envs[i].step(reply)
                 trajectories[i].record(reply, reward, info)
                 self.calls.update({**r.calls, "sent_replies": 1})

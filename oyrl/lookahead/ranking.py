@@ -133,9 +133,9 @@ class LookaheadRanker:
         spec: K, M, horizon and score (``oyrl.config.LookaheadSpec``).
         rollout: the engine whose model writes the later turns of each future; default ``policy``.
         seed: the root of every stream (candidates, forks, later replies).
-        futures_per_batch: most futures advanced together; default: all of a ``rank`` call. Any
-            value gives the same futures (every stream is its own, sampling is batch-invariant);
-            ``1`` plays one future at a time (the benchmark's peer).
+        futures_per_batch: most futures advanced together; default: all of a ``rank`` call. With
+            ``spec.exact`` any value gives the same futures (every stream is its own, sampling is
+            batch-invariant); ``1`` plays one future at a time (the benchmark's peer).
     """
 
     def __init__(self, policy: RolloutEngine, spec: LookaheadSpec, rollout: RolloutEngine | None = None,

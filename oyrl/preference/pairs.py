@@ -187,7 +187,7 @@ class PairWriter:
                             "raise lookahead.futures or states.seeds, or lower min_gap_z")
         target = self.out / "pairs"
         shutil.rmtree(target, ignore_errors=True)
-        with library_bars_off():
+        with library_bars_off():  # "Saving the dataset": one line of ours says it below
             datasets.Dataset.from_list(rows).save_to_disk(str(target))
         futures = counts["candidates"] * self.cfg.lookahead.futures
         summary = {**counts, "model": self.model, "round": self.round, "wall_s": wall_s,

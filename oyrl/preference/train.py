@@ -19,6 +19,7 @@ TRL's own scalars (``loss``, ``rewards/margins``...) land in the run's TensorBoa
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -40,7 +41,7 @@ from oyrl.llm.logger import RunLogger
 from oyrl.llm.models import lora_config, resolve_model, save_causal_lm
 from oyrl.llm.rollout import RolloutEngine
 from oyrl.llm.trainer import cpu_only
-from oyrl.progress import shown
+from oyrl.progress import library_bars_off, shown
 from oyrl.train import naming
 
 
@@ -243,10 +244,12 @@ class PreferenceTrainer:
         max_positions = getattr(model.config.get_text_config(), "max_position_embeddings", None)
         args = getattr(self.trl, self.method.config)(**trl_arguments(cfg, self.run_dir / "trl" / f"round{r}",
                                                                      max_positions))
-        trainer = getattr(self.trl, self.method.trainer)(
-            model=model, args=args, train_dataset=train_set, processing_class=self.tokenizer,
-            peft_config=lora_config(cfg.lora) if cfg.lora else None, callbacks=[TrlScalars(self.logger, self.steps)],
-        )
+        # Off a terminal, TRL's "Tokenizing train dataset" bars would print; the round's line says it.
+        with nullcontext() if shown() else library_bars_off():
+            trainer = getattr(self.trl, self.method.trainer)(
+                model=model, args=args, train_dataset=train_set, processing_class=self.tokenizer,
+                peft_config=lora_config(cfg.lora) if cfg.lora else None, callbacks=[TrlScalars(self.logger, self.steps)],
+            )
         if args.disable_tqdm:  # off a terminal: no dict printed per logging step; the summary below says it
             trainer.remove_callback(PrinterCallback)
         self.log(f"round {r}/{cfg.rounds}: {cfg.kind} on {len(train_set)} pairs from {data_dir}")
@@ -268,7 +271,7 @@ class PreferenceTrainer:
         from oyrl.preference.pairs import write_pairs  # the pairs stage, only when a round needs it
 
         self.log(f"round {r}/{self.cfg.rounds}: writing pairs with {model_dir}")
-        return Path(write_pairs(self.pairs, self.run_dir / f"round{r}", model=model_dir, log=self.log))
+        return Path(write_pairs(self.pairs, self.run_dir / f"round{r}", model=model_dir, round_=r, log=self.log))
 
     # ---- the parts -----------------------------------------------------------------------------
 
