@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-import oyrl  # noqa: F401  (registers the envs)
+import oyrl
 from oyrl.backends.hf import load_causal_lm, load_tokenizer
 from oyrl.cli import main
 from oyrl.config import LookaheadSpec, PairsConfig, RolloutSpec

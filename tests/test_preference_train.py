@@ -20,7 +20,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from transformers import AutoModelForCausalLM
 from trl.data_utils import is_conversational
 
-import oyrl  # noqa: F401  (registers the envs)
+import oyrl
 from oyrl.config import PreferenceConfig, apply_overrides, load_experiment
 from oyrl.errors import ConfigError
 from oyrl.preference.train import METHODS, PreferenceTrainer, trl_arguments

@@ -26,12 +26,12 @@ import gymnasium as gym
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # this checkout's oyrl, not an installed one
-import oyrl  # noqa: E402, F401
-from oyrl.backends.hf import load_causal_lm, load_tokenizer  # noqa: E402
-from oyrl.config import LookaheadSpec, RolloutSpec  # noqa: E402
-from oyrl.llm.models import resolve_model  # noqa: E402
-from oyrl.llm.rollout import RolloutEngine  # noqa: E402
-from oyrl.lookahead.ranking import ConversationState, LookaheadRanker  # noqa: E402
+import oyrl
+from oyrl.backends.hf import load_causal_lm, load_tokenizer
+from oyrl.config import LookaheadSpec, RolloutSpec
+from oyrl.llm.models import resolve_model
+from oyrl.llm.rollout import RolloutEngine
+from oyrl.lookahead.ranking import ConversationState, LookaheadRanker
 
 
 def timed_rank(ranker: LookaheadRanker, states: list, texts: list) -> tuple[list, float]:
