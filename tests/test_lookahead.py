@@ -266,3 +266,24 @@ def test_oyrl_pairs_command_writes_the_run_and_a_rerun_resumes(tmp_path, quick_b
     assert main(["pairs", str(path), "lookahead.futures=3"]) == 2  # other settings, same directory
     assert "another config" in capsys.readouterr().err
     assert main(["pairs", str(path), "lookahead.futures=3", "--overwrite"]) == 0
+
+
+def test_lookahead_decoder_simulates_the_training_users_not_the_heldout_ones(quick_base, monkeypatch):
+    """Its own simulator takes the conversation's shape and judge, never who the held-out users are."""
+    from oyrl.lookahead import decoding
+
+    made = []
+    real_make_env = decoding.make_env
+
+    def spy(env_id, reward, kwargs):
+        made.append(dict(kwargs))
+        return real_make_env(env_id, reward, kwargs)
+
+    monkeypatch.setattr(decoding, "make_env", spy)
+    decoder = decoding.LookaheadDecoder.from_spec(f"lookahead:{quick_base}?candidates=2&futures=1&horizon=1",
+                                                  max_new_tokens=8, batch_size=1)
+    heldout = {"split": "heldout", "reaction_params": {"leave_hard_refusal_logit": 2.0}, "max_turns": 1}
+    (trajectory,) = decoder.play("oyrl/Mixed-v0", [1_000_000], heldout, 0)
+    template, played = made
+    assert template == {"max_turns": 1} and played == heldout
+    assert len(trajectory.turns) == 1
