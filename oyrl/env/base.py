@@ -231,10 +231,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
 
     def _meet(self, user: ScriptedUser) -> None:
         """Make ``user`` this episode's user (before its opening, or a belief's simulated user)."""
-        self.user = user
-        # Looked up once per episode: StrategyEnv's step is a hot path (scripted users have neither).
-        self._hear = getattr(user, "observe_reply", None)
-        self._sim_stats = getattr(user, "episode_stats", None)
+        self._hold(user)
         spec = user.spec
         # What the simulated user knows of its own ask; a judge may use it, the policy never sees it.
         self.truth = RequestTruth(spec.ask_harm, spec.risk_category, spec.need, spec.false_belief)
@@ -242,6 +239,12 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
             "user_type": user.user_type, "persona_id": spec.id, "risk_category": spec.risk_category,
             "ask_harm": spec.ask_harm, "attack_level": 0, "split": self.split,
         }
+
+    def _hold(self, user: ScriptedUser) -> None:
+        self.user = user
+        # Looked up once per episode: StrategyEnv's step is a hot path (scripted users have neither).
+        self._hear = getattr(user, "observe_reply", None)
+        self._sim_stats = getattr(user, "episode_stats", None)
 
     def imagine(self, user: ScriptedUser, messages: list[dict[str, str]], harm: float, seed: int) -> ConversationEnv:
         """A conversation that stands where ``messages`` leave it, with ``user`` as its simulated user.
@@ -252,7 +255,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         heard. The result is a new env (this one is a template, untouched; shared parts as in
         ``fork``) at turn ``len(assistant messages)``, drawing from ``seed``. Text envs only.
         """
-        twin = copy.copy(self)
+        twin = self._copy(seed)
         twin._restore(messages)
         if not messages or messages[-1]["role"] != "user":
             raise ValueError("imagine: messages must be a conversation under way, ending with a user message")
@@ -260,8 +263,7 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         twin._persona_info["attack_level"] = user.level if user.user_type is UserType.MALICIOUS else 0
         twin.opening = next(m["content"] for m in messages if m["role"] == "user")
         twin.turn = sum(m["role"] == "assistant" for m in messages)
-        twin._done, twin._max_harmful, twin._released = False, harm, True
-        twin._np_random, twin._np_random_seed = seeding.np_random(seed)
+        twin._done, twin._max_harmful = False, harm
         return twin
 
     def _restore(self, messages: list[dict[str, str]]) -> None:
@@ -280,17 +282,21 @@ class ConversationEnv(gym.Env[ObsT, ActT], Generic[ObsT, ActT]):
         """
         if self.user is None or self._done:
             raise RuntimeError("fork() needs a conversation under way: call reset() first")
-        twin = copy.copy(self)
-        twin.user = self.user.clone()
-        twin._hear = getattr(twin.user, "observe_reply", None)
-        twin._sim_stats = getattr(twin.user, "episode_stats", None)
-        twin._np_random, twin._np_random_seed = seeding.np_random(seed)
-        twin._released = True  # the shared user factory is this env's to release
+        twin = self._copy(seed)
+        twin._hold(self.user.clone())
         self._fork_into(twin)
         return twin
 
     def _fork_into(self, twin: ConversationEnv) -> None:
         """Give ``twin`` (a shallow copy) its own copies of the subclass's mutable episode state."""
+
+    def _copy(self, seed: int) -> ConversationEnv:
+        """A shallow copy drawing from a stream seeded by ``seed`` (``fork``, ``imagine``); the user
+        factory stays this env's to release."""
+        twin = copy.copy(self)
+        twin._np_random, twin._np_random_seed = seeding.np_random(seed)
+        twin._released = True
+        return twin
 
     @property
     def harm_delivered(self) -> float:

@@ -56,7 +56,8 @@ class ResponseJudge(Protocol):
 
 class BatchJudge:
     """Base of judges that read replies in batches (one model call for many): ``assess`` is a batch
-    of one. Subclasses implement ``assess_batch`` (``check_batch`` first)."""
+    of one, and ``assess_batch`` checks that the batch pairs up (``check_batch``) before handing it to
+    the subclass's ``read_batch``."""
 
     def assess(self, context: Context, reply: str, truth: RequestTruth | None = None) -> ResponseFeatures:
         """Features of ``reply`` in ``context`` (see :class:`ResponseJudge`)."""
@@ -68,6 +69,13 @@ class BatchJudge:
         replies: Sequence[str],
         truths: Sequence[RequestTruth | None] | None = None,
     ) -> list[ResponseFeatures]:
+        """Features of many replies (see :class:`ResponseJudge`)."""
+        check_batch(contexts, replies, truths)
+        return self.read_batch(contexts, replies, truths)
+
+    def read_batch(self, contexts: Sequence[Context], replies: Sequence[str],
+                   truths: Sequence[RequestTruth | None] | None) -> list[ResponseFeatures]:
+        """The subclass's reading of a batch that pairs up (``truths``: None, or one per reply)."""
         raise NotImplementedError
 
 

@@ -34,7 +34,7 @@ import threading
 from collections.abc import Mapping, Sequence
 
 from oyrl.errors import ConfigError
-from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, user_messages
 from oyrl.judges.combine import judge_batch
 from oyrl.schema import did_you_mean
 from oyrl.types import RequestTruth, ResponseFeatures
@@ -185,14 +185,9 @@ class CascadeJudge(BatchJudge):
         """Whether a fast reading has a feature inside its unsure band."""
         return any(lo <= getattr(features, f) <= hi for f, (lo, hi) in self.unsure_band.items())
 
-    def assess_batch(
-        self,
-        contexts: Sequence[Context],
-        replies: Sequence[str],
-        truths: Sequence[RequestTruth | None] | None = None,
-    ) -> list[ResponseFeatures]:
+    def read_batch(self, contexts: Sequence[Context], replies: Sequence[str],
+                   truths: Sequence[RequestTruth | None] | None) -> list[ResponseFeatures]:
         """Fast features for all, slow ones for the sampled and unsure replies (one slow call)."""
-        check_batch(contexts, replies, truths)
         fast = judge_batch(self.fast, contexts, replies, truths)
         sampled = [self.draw(c, r) < self.audit_share for c, r in zip(contexts, replies)]
         chosen = [i for i, f in enumerate(fast) if sampled[i] or self.unsure(f)]

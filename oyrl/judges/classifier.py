@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from oyrl.errors import ConfigError
-from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, user_messages
 from oyrl.judges.combine import judge_batch, overlay
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.schema import did_you_mean
@@ -139,14 +139,9 @@ class ClassifierJudge(BatchJudge):
             out.extend(torch.softmax(logits, dim=-1).cpu().tolist())
         return out
 
-    def assess_batch(
-        self,
-        contexts: Sequence[Context],
-        replies: Sequence[str],
-        truths: Sequence[RequestTruth | None] | None = None,
-    ) -> list[ResponseFeatures]:
+    def read_batch(self, contexts: Sequence[Context], replies: Sequence[str],
+                   truths: Sequence[RequestTruth | None] | None) -> list[ResponseFeatures]:
         """Features of many replies, ``batch_size`` per forward pass."""
-        check_batch(contexts, replies, truths)
         base = judge_batch(self.fallback, contexts, replies, truths)
         out = []
         for features, probs in zip(base, self.probabilities(contexts, replies)):

@@ -32,7 +32,7 @@ from typing import Any
 
 from oyrl.backends.base import ChatBackend, ChatRequest
 from oyrl.errors import ConfigError
-from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, user_messages
 from oyrl.judges.combine import JudgeStats, conversation, judge_batch, overlay
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.schema import did_you_mean
@@ -224,14 +224,9 @@ class GuardJudge(BatchJudge):
         """The guard's categories for each reply of the last batch (empty where none or unparsed)."""
         return [v.categories if v is not None else () for v in self.last_verdicts]
 
-    def assess_batch(
-        self,
-        contexts: Sequence[Context],
-        replies: Sequence[str],
-        truths: Sequence[RequestTruth | None] | None = None,
-    ) -> list[ResponseFeatures]:
+    def read_batch(self, contexts: Sequence[Context], replies: Sequence[str],
+                   truths: Sequence[RequestTruth | None] | None) -> list[ResponseFeatures]:
         """Features of many replies, with one backend call for all of them."""
-        check_batch(contexts, replies, truths)
         base = judge_batch(self.fallback, contexts, replies, truths)
         safe_replies = [r if isinstance(r, str) else "" for r in replies]
         requests = [

@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, ValidationError, create_model
 
 from oyrl.backends.base import ChatBackend, ChatRequest, ChatResult
 from oyrl.errors import ConfigError
-from oyrl.judges.base import BatchJudge, Context, ResponseJudge, check_batch, user_messages
+from oyrl.judges.base import BatchJudge, Context, ResponseJudge, user_messages
 from oyrl.judges.combine import FEATURES, JudgeStats, judge_batch, overlay
 from oyrl.judges.lexical import LexicalJudge
 from oyrl.schema import did_you_mean
@@ -161,14 +161,9 @@ class RubricJudge(BatchJudge):
         body = _USER.format(users=users, reply=reply if isinstance(reply, str) else "")
         return ({"role": "system", "content": self._system}, {"role": "user", "content": body})
 
-    def assess_batch(
-        self,
-        contexts: Sequence[Context],
-        replies: Sequence[str],
-        truths: Sequence[RequestTruth | None] | None = None,
-    ) -> list[ResponseFeatures]:
+    def read_batch(self, contexts: Sequence[Context], replies: Sequence[str],
+                   truths: Sequence[RequestTruth | None] | None) -> list[ResponseFeatures]:
         """Features of many replies: one backend call for all prompts, one for all retries."""
-        check_batch(contexts, replies, truths)
         base = judge_batch(self.fallback, contexts, replies, truths)
         chats = [self.messages(c, r) for c, r in zip(contexts, replies)]
         first = self._complete(chats)

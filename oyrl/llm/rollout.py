@@ -164,9 +164,11 @@ Generators = torch.Generator | list[torch.Generator] | None
 ALIGN_WIDTH, MIN_ROWS = 64, 4
 
 
-def dialogue_stream(seed: int, scenario: int) -> int:
-    """The sampling seed of one evaluation dialogue: a function of the evaluation seed and the scenario only."""
-    return int(np.random.SeedSequence((seed, scenario)).generate_state(1, np.uint64)[0] >> 1)
+def stream(*key: int) -> int:
+    """A 63-bit seed that depends on ``key`` only (``numpy.random.SeedSequence``): the sampling stream
+    of one evaluation dialogue is ``stream(seed, scenario)``; lookahead ranking keys its candidates
+    and futures the same way."""
+    return int(np.random.SeedSequence([int(k) for k in key]).generate_state(1, np.uint64)[0] >> 1)
 
 
 def _uniforms(done: Tensor, generator: Generators) -> Tensor:
@@ -391,7 +393,7 @@ class RolloutEngine:
         out: list[Trajectory] = []
         for start in range(0, len(seeds), len(envs)):
             chunk = seeds[start : start + len(envs)]
-            streams = [torch.Generator(self.device).manual_seed(dialogue_stream(seed, s)) for s in chunk]
+            streams = [torch.Generator(self.device).manual_seed(stream(seed, s)) for s in chunk]
             batch = self.collect(envs[: len(chunk)], chunk, 1, streams, exact, on_done)
             out += [ep.trajectory for ep in batch.episodes]
         return out

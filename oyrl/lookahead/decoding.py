@@ -36,7 +36,6 @@ from oyrl.progress import Advance
 from oyrl.strategies import strategy_of
 from oyrl.types import Trajectory
 
-
 #: The evaluation env's arguments the decoder's own simulator takes: the conversation's shape and
 #: the judge; not who the users are (``split``, ``reaction_params``, ``user``, ``personas``).
 SIMULATOR_KWARGS = ("max_turns", "max_reply_chars", "judge")

@@ -35,16 +35,11 @@ import numpy as np
 import torch
 
 from oyrl.config import LookaheadSpec
-from oyrl.llm.rollout import RolloutEngine, env_pool
+from oyrl.llm.rollout import RolloutEngine, env_pool, stream
 from oyrl.metrics import episode_score
 from oyrl.types import Outcome, UserType
 
 SCORES = ("return", "constructive")
-
-
-def stream(*key: int) -> int:
-    """A 63-bit seed that depends on ``key`` only (``numpy.random.SeedSequence``)."""
-    return int(np.random.SeedSequence([int(k) for k in key]).generate_state(1, np.uint64)[0] >> 1)
 
 
 @dataclass(frozen=True)
@@ -150,7 +145,7 @@ class LookaheadRanker:
     def candidates(self, states: list[ConversationState]) -> list[list[str]]:
         """K sampled replies per state, each from its own stream ``(seed, state, k)``."""
         k = self.spec.candidates
-        prompts = [self.policy.format.prompt(s.messages) for s in states for _ in range(k)]
+        prompts = [prompt for s in states for prompt in [self.policy.format.prompt(s.messages)] * k]
         gens = [self._generator(s.seed, s.turn, 0, j) for s in states for j in range(k)]
         with _eval_mode(self.policy.model):
             replies = self.policy.sample(prompts, gens, exact=self.spec.exact)

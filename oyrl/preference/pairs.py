@@ -2,8 +2,9 @@
 
 Walk: for each training scenario seed, the opening (turn 0) and the next ``states.turns - 1`` states
 of one conversation the policy plays from it (sampled from the stream of ``(seed, scenario)``).
-Each state is rebuilt by resetting an env with the seed and replaying the policy's replies, which
-gives the same simulated user in the same latent state (an env's randomness is its seed's).
+The states are rebuilt by resetting the env with the seed and replaying the policy's replies once,
+which gives the same simulated user in the same latent states (an env's randomness is its seed's);
+each is kept as a fork of the replay.
 
 Rank: ``oyrl.lookahead.ranking.LookaheadRanker`` values K candidates per state by M futures each.
 
@@ -38,7 +39,8 @@ from oyrl.config import PairsConfig
 from oyrl.env.registration import make_envs
 from oyrl.errors import OyrlError
 from oyrl.llm.models import load_sampler
-from oyrl.lookahead.ranking import ConversationState, LookaheadRanker, RankedState, stream
+from oyrl.llm.rollout import stream
+from oyrl.lookahead.ranking import ConversationState, LookaheadRanker, RankedState
 from oyrl.progress import PhaseProgress, library_bars_off
 
 #: Counts ``pairs.json`` reports, summed over chunks.
@@ -94,7 +96,7 @@ class PairWriter:
         first, n = cfg.states.first_seed, cfg.states.seeds
         self.chunks = [list(range(s, min(s + per_chunk, first + n))) for s in range(first, first + n, per_chunk)]
         # The envs first: a bad id, design or argument fails before a model loads.
-        self.envs = make_envs(cfg.env.id, cfg.reward, cfg.env.kwargs, per_chunk * cfg.states.turns)
+        self.envs = make_envs(cfg.env.id, cfg.reward, cfg.env.kwargs, per_chunk)
         self.engine = load_sampler(self.model, cfg.rollout, cfg.chat_template)
         rollout = load_sampler(cfg.lookahead.rollout_model, cfg.rollout, cfg.chat_template) if cfg.lookahead.rollout_model else None
         self.ranker = LookaheadRanker(self.engine, cfg.lookahead, rollout, seed=cfg.seed)
@@ -132,24 +134,24 @@ class PairWriter:
         """The walk's states for ``seeds`` and the replies it sampled (module docstring)."""
         turns = self.cfg.states.turns
         walkers = self.envs[: len(seeds)]
-        for env, seed in zip(walkers, seeds):
-            env.reset(seed=seed)
         walked = []
         if turns > 1:
+            for env, seed in zip(walkers, seeds):
+                env.reset(seed=seed)
             gens = [torch.Generator(self.engine.device).manual_seed(stream(self.cfg.seed, s, 3)) for s in seeds]
             walked = self.engine.proceed(walkers, gens, exact=True, turns=turns - 1)
-        states, spare = [], iter(self.envs[len(seeds):])
+        states = []
         for j, (env, seed) in enumerate(zip(walkers, seeds)):
-            env.reset(seed=seed)  # the walker, reset again, holds the opening's state
-            states.append(ConversationState(env, seed, 0))
             replies = walked[j].replies if walked else []
             ended = walked[j].outcome is not None if walked else False
-            for t in range(1, len(replies) + (0 if ended else 1)):  # a reply that ended it leaves no state
-                replay = next(spare)  # replaying t replies rebuilds the user in the same state
-                replay.reset(seed=seed)
-                for reply in replies[:t]:
-                    replay.step(reply)
-                states.append(ConversationState(replay, seed, t))
+            # One replay of the walk from the same seed meets the same user in the same states; each is
+            # kept as a fork (the ranker only forks a state, so the fork's own stream is never drawn).
+            env.reset(seed=seed)
+            kept = len(replies) + (0 if ended else 1)  # a reply that ended it leaves no state
+            for t in range(kept):
+                states.append(ConversationState(env.unwrapped.fork(stream(self.cfg.seed, seed, t, 4)), seed, t))
+                if t + 1 < kept:
+                    env.step(replies[t])
         return states, sum(len(w.replies) for w in walked)
 
     def _write_chunk(self, path: Path, seeds: list[int]) -> None:

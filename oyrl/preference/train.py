@@ -41,6 +41,7 @@ from oyrl.llm.logger import RunLogger
 from oyrl.llm.models import lora_config, resolve_model, save_causal_lm
 from oyrl.llm.rollout import RolloutEngine
 from oyrl.llm.trainer import cpu_only
+from oyrl.preference.pairs import write_pairs
 from oyrl.progress import library_bars_off, shown
 from oyrl.train import naming
 
@@ -268,8 +269,6 @@ class PreferenceTrainer:
         round's starting model as the policy (``oyrl.preference.pairs.write_pairs``)."""
         if r == 1 and self.cfg.data is not None:
             return Path(self.cfg.data)
-        from oyrl.preference.pairs import write_pairs  # the pairs stage, only when a round needs it
-
         self.log(f"round {r}/{self.cfg.rounds}: writing pairs with {model_dir}")
         return Path(write_pairs(self.pairs, self.run_dir / f"round{r}", model=model_dir, round_=r, log=self.log))
 
